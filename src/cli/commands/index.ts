@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { dbCommand } from './db.js';
+import { demoCommand } from './demo.js';
+import { historyCommand, registerCommand, sourcesCommand } from './registry.js';
+
+/** Every top-level command, in the order `--help` lists them. */
+export const COMMANDS: readonly (() => Command)[] = [
+  demoCommand,
+  registerCommand,
+  sourcesCommand,
+  historyCommand,
+  dbCommand,
+];

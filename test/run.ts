@@ -132,7 +132,7 @@ function runTests(): Promise<number> {
   });
 }
 
-let code = 1;
+let code: number;
 try {
   if (needsDb) await setUp();
   code = await runTests();

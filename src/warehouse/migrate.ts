@@ -38,10 +38,17 @@ export function listMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
       sql: fs.readFileSync(path.join(dir, file), 'utf8'),
     }))
     .sort((a, b) => a.version - b.version);
+  // Gaps are allowed (parallel work reserves numbers); duplicates are not.
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration numbering has a gap or duplicate at ${m.name}`);
+    if (i > 0 && m.version === migrations[i - 1]!.version)
+      throw new Error(`two migrations numbered ${m.version}`);
   });
   return migrations;
+}
+
+/** The highest migration number this datawarp ships. */
+export function latestMigration(dir: string = MIGRATIONS_DIR): number {
+  return Math.max(0, ...listMigrations(dir).map((m) => m.version));
 }
 
 export async function migrationLevel(client: pg.ClientBase): Promise<number> {
@@ -72,10 +79,11 @@ export async function migrate(client: pg.ClientBase, dir: string = MIGRATIONS_DI
       ),
     );
     const newest = Math.max(0, ...done);
-    if (newest > migrations.length) {
+    const latest = Math.max(0, ...migrations.map((m) => m.version));
+    if (newest > latest) {
       throw new DatawarpError(
         'MIGRATION_FAILED',
-        `the database is at migration ${newest}, newer than this datawarp knows (${migrations.length})`,
+        `the database is at migration ${newest}, newer than this datawarp knows (${latest})`,
         { hint: 'upgrade datawarp before using this database' },
       );
     }
@@ -103,7 +111,7 @@ export async function migrate(client: pg.ClientBase, dir: string = MIGRATIONS_DI
       }
       applied.push(m);
     }
-    return { applied, level: migrations.length };
+    return { applied, level: latest };
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK_KEY]).catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
-import { listMigrations, migrate, migrationLevel } from '../../src/warehouse/migrate.js';
+import { latestMigration, listMigrations, migrate, migrationLevel } from '../../src/warehouse/migrate.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 const SCHEMAS = ['archive', 'bkp', 'datawarp', 'ref', 'staging', 'staging_test'];
@@ -23,7 +23,7 @@ test('migrates an empty database to the latest level, then does nothing on a re-
     assert.equal(await migrationLevel(c), 0);
     const first = await migrate(c);
     assert.equal(first.applied.length, known);
-    assert.equal(await migrationLevel(c), known);
+    assert.equal(await migrationLevel(c), latestMigration());
     const again = await migrate(c);
     assert.equal(again.applied.length, 0);
     const { rows } = await c.query<{ nspname: string }>(

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describeUrl, openPool, resolveTarget } from '../../warehouse/connection.js';
 import { embeddedStatus, startEmbedded, stopEmbedded } from '../../warehouse/embedded.js';
-import { listMigrations, migrate, migrationLevel } from '../../warehouse/migrate.js';
+import { latestMigration, migrate, migrationLevel } from '../../warehouse/migrate.js';
 import { workspaceOf } from '../context.js';
 import { printJson, renderFields } from '../output.js';
 
@@ -122,7 +122,7 @@ Examples:
 
 /** Status never starts the embedded server: it reports what is there. */
 async function databaseStatus(ws: ReturnType<typeof workspaceOf>): Promise<DatabaseStatus> {
-  const known = listMigrations().length;
+  const known = latestMigration();
   const envUrl = process.env.DATABASE_URL;
   const embedded = envUrl ? null : embeddedStatus(ws);
   const base: DatabaseStatus = {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { listMigrations } from '../../warehouse/migrate.js';
+import { latestMigration } from '../../warehouse/migrate.js';
 import { describeUrl } from '../../warehouse/connection.js';
 import { withWarehouse, workspaceOf } from '../context.js';
 import { printJson, renderFields } from '../output.js';
@@ -34,7 +34,7 @@ Example:
               ? `embedded PostgreSQL ${rows[0]?.version}`
               : describeUrl(wh.target.url),
           schemas: rows[0]?.schemas ?? [],
-          migrations: listMigrations().length,
+          migrations: latestMigration(),
         };
       });
       if (opts.json) return printJson(info);

@@ -42,3 +42,15 @@ export class TypeMisfit extends Error {
     this.name = 'TypeMisfit';
   }
 }
+
+/** Detect the tables of a file (sniff + infer on a bounded sample). */
+export type DetectFile = (path: string, options?: DetectOptions) => Promise<FileSpec>;
+/** Stream the data rows of one table of a detected file. */
+export type ReadTable = (
+  path: string,
+  spec: FileSpec,
+  tableId: string,
+  options: ReadOptions,
+) => AsyncIterable<Row>;
+/** Re-infer a table's column types from every row (not a sample), for exact loads. */
+export type RefineTable = (path: string, spec: FileSpec, tableId: string) => Promise<TableSpec>;

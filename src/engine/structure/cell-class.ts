@@ -1,0 +1,95 @@
+/**
+ * Coarse cell classes for structure detection. Finding a table only needs to tell values that
+ * look like numbers, dates or booleans from free text; exact types are inference's job
+ * (engine/infer). Text grids (CSV samples) hold strings only, so strings are read here too.
+ */
+import type { Cell } from '../grid.js';
+
+export type CellClass = 'empty' | 'number' | 'date' | 'bool' | 'marker' | 'text';
+
+/** Suppression and not-applicable markers used by UK statistical publications. */
+const MARKERS = new Set([
+  '*',
+  'c',
+  'z',
+  'x',
+  '[c]',
+  '[x]',
+  '[z]',
+  '[u]',
+  ':',
+  '..',
+  '.',
+  '-',
+  '–',
+  '—',
+  'n/a',
+  'na',
+  '#n/a',
+]);
+
+// A number as people write them: sign or parentheses, currency, thousands separators,
+// decimals, exponent, percent. `00123` counts too; inference decides whether it stays text.
+const NUMBER = /^[-+(]?\s*[£$€]?\s*(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?\s*%?\)?$/;
+const DATE_PATTERNS = [
+  /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
+  /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}( \d{1,2}:\d{2}(:\d{2})?)?$/,
+  /^\d{1,2}[ -]?[A-Za-z]{3,9}[ -]?\d{2,4}$/,
+  /^[A-Za-z]{3,9}[ -]\d{2,4}$/,
+  /^\d{4}\/\d{1,2}\/\d{1,2}$/,
+];
+const MONTHS = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
+const BOOLS = new Set(['true', 'false']);
+
+export function classifyText(raw: string): CellClass {
+  const t = raw.trim();
+  if (t === '') return 'empty';
+  const lower = t.toLowerCase();
+  if (MARKERS.has(lower)) return 'marker';
+  if (BOOLS.has(lower)) return 'bool';
+  if (/\d/.test(t) && NUMBER.test(t)) return 'number';
+  for (const p of DATE_PATTERNS) {
+    if (!p.test(t)) continue;
+    // `12 Parks 2020` is not a date: word-month forms need a real month name
+    const word = t.match(/[A-Za-z]{3,9}/)?.[0];
+    if (word && !MONTHS.test(word)) continue;
+    return 'date';
+  }
+  return 'text';
+}
+
+export function classifyCell(cell: Cell | undefined): CellClass {
+  if (!cell) return 'empty';
+  switch (cell.kind) {
+    case 'empty':
+      return 'empty';
+    case 'number':
+      return 'number';
+    case 'date':
+      return 'date';
+    case 'boolean':
+      return 'bool';
+    case 'error':
+      return 'marker';
+    case 'string':
+      return classifyText(cell.text);
+    default: {
+      const never: never = cell.kind;
+      return never;
+    }
+  }
+}
+
+export const isValueClass = (c: CellClass): boolean => c === 'number' || c === 'date' || c === 'bool';
+
+/**
+ * A note, not a header or a value: prose such as `Notes: 1. Due to disclosure...` that
+ * publishers put in a (often merged) cell beside or above a table. It must never become part of
+ * a column name.
+ */
+export function isNoteText(text: string): boolean {
+  const t = text.trim();
+  if (/^(notes?|source|sources|footnotes?)\b\s*[:.\d]/i.test(t)) return true;
+  if (/^\*?\s*note\b/i.test(t) && t.length > 30) return true;
+  return t.length > 160 || (t.length > 60 && /\n.*\n/.test(t));
+}

@@ -1,0 +1,71 @@
+/**
+ * A read-only view of a grid for structure detection: each cell's coarse class, which cells are
+ * notes (ignored when measuring a row), and the merge covering a cell.
+ */
+import type { CellRange, Grid } from '../grid.js';
+import { cellAt } from '../grid.js';
+import type { CellClass } from './cell-class.js';
+import { classifyCell, isNoteText } from './cell-class.js';
+
+export class SheetView {
+  readonly height: number;
+  readonly width: number;
+  /** class per cell, note cells as 'empty' */
+  private readonly classes: CellClass[][];
+  private readonly merges: readonly CellRange[];
+
+  constructor(readonly grid: Grid) {
+    this.height = grid.rows.length;
+    this.width = grid.rows.reduce((w, r) => Math.max(w, r.length), 0);
+    this.merges = grid.merges ?? [];
+    this.classes = grid.rows.map((row) =>
+      Array.from(row, (cell) =>
+        cell && cell.kind === 'string' && isNoteText(cell.text) ? 'empty' : classifyCell(cell),
+      ),
+    );
+  }
+
+  cls(row: number, col: number): CellClass {
+    return this.classes[row]?.[col] ?? 'empty';
+  }
+
+  text(row: number, col: number): string {
+    return cellAt(this.grid, row, col).text.trim();
+  }
+
+  /** the raw text even when the cell is a note */
+  rawText(row: number, col: number): string {
+    return cellAt(this.grid, row, col).text.trim();
+  }
+
+  occupied(row: number, col: number): boolean {
+    return this.cls(row, col) !== 'empty';
+  }
+
+  /** occupied columns of a row, within [c1, c2] when given */
+  occupiedCols(row: number, c1 = 0, c2 = this.width - 1): number[] {
+    const out: number[] = [];
+    const cls = this.classes[row] ?? [];
+    const end = Math.min(c2, cls.length - 1);
+    for (let c = c1; c <= end; c++) if (cls[c] !== 'empty') out.push(c);
+    return out;
+  }
+
+  isBlank(row: number, c1 = 0, c2 = this.width - 1): boolean {
+    return this.occupiedCols(row, c1, c2).length === 0;
+  }
+
+  /** the merge whose area holds (row, col), if any */
+  mergeAt(row: number, col: number): CellRange | undefined {
+    for (const m of this.merges) {
+      if (row >= m.r1 && row <= m.r2 && col >= m.c1 && col <= m.c2) return m;
+    }
+    return undefined;
+  }
+
+  /** true when the row's cell at col is a note (prose), not a value or header */
+  isNote(row: number, col: number): boolean {
+    const cell = this.grid.rows[row]?.[col];
+    return !!cell && cell.kind === 'string' && isNoteText(cell.text);
+  }
+}

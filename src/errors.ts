@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'CANCELLED',
   'CONFIG_INVALID',
   'NOT_FOUND',
+  'DATA_INVALID',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -75,6 +76,7 @@ const DEFAULT_EXIT: Record<ErrorCode, ExitCode> = {
   CANCELLED: EXIT.cancelled,
   CONFIG_INVALID: EXIT.usage,
   NOT_FOUND: EXIT.notFound,
+  DATA_INVALID: EXIT.input,
 };
 
 export interface ErrorLocation {

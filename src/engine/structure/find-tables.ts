@@ -199,6 +199,12 @@ function shapeBlock(view: SheetView, block: Block): Draft | null {
   if (valueCols.size) {
     k = rows.findIndex((r) => fitsBody(view, r, cols, valueCols));
     if (k < 0) k = rows.length;
+    // a row of years over a header row (`Area,2023,,2024`) fits the body by itself: the header
+    // row right below it says it is a parent header
+    for (let j = k + 1; j < Math.min(rows.length, k + MAX_HEADER_ROWS); j++) {
+      if (isHeaderRow(view, rows[j]!, valueCols)) k = j + 1;
+    }
+    while (k < rows.length && !fitsBody(view, rows[k]!, cols, valueCols)) k++;
   } else {
     k = rows.length > 0 && looksLikeHeader(view, rows, cols) ? 1 : 0;
     if (k === 1) {
@@ -248,6 +254,13 @@ function shapeBlock(view: SheetView, block: Block): Draft | null {
   };
 }
 
+/** Text in most value columns: a header row, wherever it sits. */
+function isHeaderRow(view: SheetView, row: number, valueCols: ReadonlyMap<number, CellClass>): boolean {
+  let text = 0;
+  for (const c of valueCols.keys()) if (view.cls(row, c) === 'text') text++;
+  return text >= Math.max(2, valueCols.size / 2);
+}
+
 function rowsBetween([a, b]: readonly [number, number]): number[] {
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
@@ -257,22 +270,25 @@ function isContiguous(rows: readonly number[], from: number, to: number): boolea
 }
 
 /**
- * Columns whose body holds numbers, dates or booleans. The first row is left out so a header
- * row cannot outvote a short body.
+ * Columns whose body holds numbers, dates or booleans, with the class they hold.
  */
 function bodyValueColumns(
   view: SheetView,
   rows: readonly number[],
   cols: readonly number[],
 ): Map<number, CellClass> {
-  const body = rows.length > 1 ? rows.slice(1) : rows;
+  // skip the rows a header could fill: a second header row must not outvote a short body
+  const skip = Math.min(MAX_HEADER_ROWS, Math.max(1, Math.floor(rows.length / 2)));
+  const body = rows.length > 1 ? rows.slice(skip) : rows;
   const out = new Map<number, CellClass>();
   for (const c of cols) {
     const counts = new Map<CellClass, number>();
     let filled = 0;
+    const first = view.text(rows[0]!, c);
     for (const r of body) {
       const k = view.cls(r, c);
       if (k === 'empty' || k === 'marker') continue;
+      if (k === 'text' && first && view.text(r, c) === first) continue; // a repeated header row
       filled++;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }

@@ -1,0 +1,88 @@
+import type { FileSpec, Period, TableSpec } from '../../engine/table-spec.js';
+import type { Row } from '../../engine/api.js';
+import type { LoadMode } from '../../lifecycle/registry.js';
+import type { Config } from '../../storage/config.js';
+import type { GateResult, GateStatus } from '../validate/index.js';
+import type { Widening } from './plan.js';
+
+export type { LoadMode };
+
+/** Progress of the COPY: rows so far, and the table's row count when the spec knows it. */
+export type ProgressListener = (rows: number, expected: number | null) => void;
+
+/** Where a file came from and what it is, as far as the loader needs to know. */
+export interface LoadedFile {
+  /** the path or URL the user gave */
+  readonly reference: string;
+  /** the file name recorded in `_source_file` (URL file name, not the cache path) */
+  readonly name: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** What the loader needs from the engine for one table of one file. */
+export interface TableSource {
+  readonly file: LoadedFile;
+  readonly spec: FileSpec;
+  readonly table: TableSpec;
+  /** typed rows of `table` (a refined spec after a misfit) */
+  readonly read: (table: TableSpec, signal: AbortSignal | undefined) => AsyncIterable<Row>;
+  /** the table's column types from every row */
+  readonly refine: () => Promise<TableSpec>;
+}
+
+export interface LoadTableOptions {
+  readonly sourceCode: string;
+  /** load an unregistered source into staging_test */
+  readonly test?: boolean;
+  readonly mode?: LoadMode;
+  /** overrides the period detected from the file */
+  readonly period?: Period | null;
+  /** enforce validation: a failing gate rolls back (also when the source requires validation) */
+  readonly validate?: boolean;
+  /** load even when this content was loaded before for this source and period */
+  readonly force?: boolean;
+  readonly config: Config;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressListener;
+  readonly user: string;
+  /** today's date (ISO) for date-range checks; defaults to the database's current_date */
+  readonly today?: string;
+}
+
+export type LoadStatus = 'completed' | 'skipped' | 'rolled_back';
+
+export interface LoadResult {
+  readonly status: LoadStatus;
+  readonly loadId: string;
+  readonly sourceCode: string;
+  readonly test: boolean;
+  readonly schema: string;
+  readonly table: string;
+  readonly file: string;
+  readonly tableId: string;
+  readonly period: Period | null;
+  readonly mode: LoadMode;
+  /** true when this load created the table */
+  readonly created: boolean;
+  readonly rowsLoaded: number;
+  readonly sourceRows: number | null;
+  readonly rowsSuppressed: number;
+  readonly rowsDeleted: number;
+  readonly columns: number;
+  readonly columnsAdded: readonly string[];
+  readonly columnsWidened: readonly Widening[];
+  /** new columns not loaded: waiting for review (see schemaChangeId) */
+  readonly columnsPending: readonly string[];
+  readonly columnsRejected: readonly string[];
+  readonly columnsMissing: readonly string[];
+  readonly schemaChangeId: string | null;
+  /** the types needed a second, full pass over the file */
+  readonly refined: boolean;
+  readonly validation: readonly GateResult[];
+  readonly validationStatus: GateStatus | null;
+  readonly validationEnforced: boolean;
+  readonly durationMs: number;
+  /** plain sentences for the summary (skips, holds, warnings) */
+  readonly notes: readonly string[];
+}

@@ -1,0 +1,123 @@
+import { once } from 'node:events';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { qualified, quoteIdent } from './identifiers.js';
+
+/**
+ * COPY ... FROM STDIN in PostgreSQL's text format: the fastest way in. Rows are encoded into one
+ * string per batch (~256 KB) and written with backpressure, so memory stays flat however big
+ * the file, and the per-row cost is a few string appends.
+ */
+
+export type CopyValue = string | null;
+
+export interface CopyRowsInput {
+  readonly schema: string;
+  readonly table: string;
+  /** the COPY column list: the data columns (in `pick` order), then `constantColumns` */
+  readonly columns: readonly string[];
+  /** positions in each row of the values for `columns`; null = every value, in order */
+  readonly pick: readonly number[] | null;
+  /** columns given the same value on every row (lineage), appended after the data columns */
+  readonly constantColumns: readonly string[];
+  readonly constants: readonly CopyValue[];
+  readonly rows: AsyncIterable<readonly CopyValue[]> | Iterable<readonly CopyValue[]>;
+  readonly signal?: AbortSignal;
+  /** called about every `progressEvery` rows with the running count */
+  readonly onProgress?: (rows: number) => void;
+  readonly progressEvery?: number;
+}
+
+export interface CopyRowsResult {
+  readonly rows: number;
+}
+
+const BATCH_CHARS = 256 * 1024;
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPES = /[\\\t\n\r]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One value in COPY text format: `\N` for null, backslash escapes for the four special characters. */
+export function encodeCopyValue(value: CopyValue): string {
+  if (value === null) return '\\N';
+  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPES, (c) => ESCAPED[c]!) : value;
+}
+
+/** The row's tail that never changes: the constant columns' values, encoded once. */
+function encodeSuffix(constants: readonly CopyValue[]): string {
+  return constants.length ? '\t' + constants.map(encodeCopyValue).join('\t') + '\n' : '\n';
+}
+
+export function copySql(schema: string, table: string, columns: readonly string[]): string {
+  return `COPY ${qualified(schema, table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+}
+
+/**
+ * Stream `rows` into the table. If the rows throw (or `signal` aborts), the COPY is abandoned with
+ * a CopyFail, the error is rethrown, and the caller's transaction is left to roll back.
+ */
+export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Promise<CopyRowsResult> {
+  const sql = copySql(input.schema, input.table, [...input.columns, ...input.constantColumns]);
+  const stream = client.query(copyFrom(sql));
+  // errors from the server (bad value, lost connection) surface on the stream at any time
+  let serverError: unknown = null;
+  const failed = new Promise<never>((_, reject) => {
+    stream.on('error', (err) => {
+      serverError = err;
+      reject(err);
+    });
+  });
+  failed.catch(() => undefined);
+
+  const suffix = encodeSuffix(input.constants);
+  const pick = input.pick;
+  const width = pick ? pick.length : input.columns.length;
+  const every = input.progressEvery ?? 10_000;
+  const signal = input.signal;
+  let count = 0;
+  let buffer = '';
+  try {
+    for await (const row of input.rows) {
+      let line = '';
+      for (let i = 0; i < width; i++) {
+        const v = row[pick ? pick[i]! : i];
+        if (i > 0) line += '\t';
+        if (v === null || v === undefined) line += '\\N';
+        else line += NEEDS_ESCAPE.test(v) ? v.replace(ESCAPES, (c) => ESCAPED[c]!) : v;
+      }
+      buffer += line + suffix;
+      count++;
+      if (buffer.length >= BATCH_CHARS) {
+        if (serverError) throw serverError;
+        if (signal?.aborted) throw signal.reason;
+        const ok = stream.write(buffer);
+        buffer = '';
+        if (!ok) await Promise.race([once(stream, 'drain'), failed]);
+      }
+      if (count % every === 0) {
+        if (signal?.aborted) throw signal.reason;
+        input.onProgress?.(count);
+      }
+    }
+    if (signal?.aborted) throw signal.reason;
+    if (serverError) throw serverError;
+    stream.end(buffer);
+    await Promise.race([once(stream, 'finish'), failed]);
+  } catch (err) {
+    await abandon(stream, err);
+    throw serverError ?? err;
+  }
+  input.onProgress?.(count);
+  return { rows: count };
+}
+
+/** Send CopyFail and wait until the connection is ready for the caller's ROLLBACK. */
+async function abandon(
+  stream: NodeJS.WritableStream & { destroyed: boolean; destroy(e?: Error): void },
+  err: unknown,
+) {
+  if (stream.destroyed) return;
+  const closed = once(stream, 'close').catch(() => undefined);
+  stream.destroy(err instanceof Error ? err : new Error(String(err)));
+  await closed;
+}

@@ -1,0 +1,110 @@
+import type pg from 'pg';
+import { qualified, quoteIdent, quoteLiteral } from './identifiers.js';
+
+/**
+ * The DDL a load runs. Column lists come from the caller's one column list (the TableSpec's), so
+ * CREATE, ALTER, COPY and column metadata name columns identically; every name is quoted here.
+ */
+
+/** A column as the warehouse sees it: a name and a PostgreSQL type from PG_TYPES. */
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: string;
+  /** the original header, kept as the column's comment */
+  readonly comment?: string;
+}
+
+/** Lineage columns on every loaded table, in this order, after the data columns. */
+export const LINEAGE_COLUMN_DEFS = [
+  { name: '_load_id', type: 'bigint' },
+  { name: '_loaded_at', type: 'timestamptz' },
+  { name: '_period', type: 'text' },
+  { name: '_period_start', type: 'date' },
+  { name: '_period_end', type: 'date' },
+  { name: '_source_file', type: 'text' },
+] as const satisfies readonly ColumnDef[];
+
+const TYPE_SQL: Record<string, string> = {
+  boolean: 'boolean',
+  integer: 'integer',
+  bigint: 'bigint',
+  numeric: 'numeric',
+  'double precision': 'double precision',
+  date: 'date',
+  timestamp: 'timestamp',
+  timestamptz: 'timestamptz',
+  text: 'text',
+};
+
+/** Types are a closed list: anything else is a bug, never text pasted into SQL. */
+export function typeSql(type: string): string {
+  const sql = TYPE_SQL[type];
+  if (!sql) throw new Error(`unsupported column type ${JSON.stringify(type)}`);
+  return sql;
+}
+
+export function createTableSql(schema: string, table: string, columns: readonly ColumnDef[]): string {
+  const defs = [...columns, ...LINEAGE_COLUMN_DEFS].map((c) => `${quoteIdent(c.name)} ${typeSql(c.type)}`);
+  return `CREATE TABLE ${qualified(schema, table)} (\n  ${defs.join(',\n  ')}\n)`;
+}
+
+/** Replace-by-file-and-period and validation select a load's rows by these. */
+export function lineageIndexSql(schema: string, table: string): string {
+  return `CREATE INDEX ON ${qualified(schema, table)} (${quoteIdent('_load_id')})`;
+}
+
+export function addColumnsSql(schema: string, table: string, columns: readonly ColumnDef[]): string {
+  const adds = columns.map((c) => `ADD COLUMN ${quoteIdent(c.name)} ${typeSql(c.type)}`);
+  return `ALTER TABLE ${qualified(schema, table)} ${adds.join(', ')}`;
+}
+
+export function widenColumnSql(schema: string, table: string, column: string, to: string): string {
+  const col = quoteIdent(column);
+  const type = typeSql(to);
+  return `ALTER TABLE ${qualified(schema, table)} ALTER COLUMN ${col} TYPE ${type} USING ${col}::${type}`;
+}
+
+export function columnCommentSql(schema: string, table: string, column: string, comment: string): string {
+  return `COMMENT ON COLUMN ${qualified(schema, table)}.${quoteIdent(column)} IS ${quoteLiteral(comment)}`;
+}
+
+/** PostgreSQL's spelling of a type, as format_type() prints it, back to datawarp's. */
+function normaliseType(formatted: string): string {
+  if (formatted.startsWith('timestamp without')) return 'timestamp';
+  if (formatted.startsWith('timestamp with')) return 'timestamptz';
+  if (formatted.startsWith('numeric')) return 'numeric';
+  if (formatted.startsWith('character varying') || formatted.startsWith('character')) return 'text';
+  return formatted;
+}
+
+/** The table's columns in order, or null when it does not exist. */
+export async function describeTable(
+  db: pg.ClientBase | pg.Pool,
+  schema: string,
+  table: string,
+): Promise<ColumnDef[] | null> {
+  const { rows } = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
+    qualified(schema, table),
+  ]);
+  if (!rows[0]?.exists) return null;
+  const cols = await db.query<{ name: string; type: string }>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type
+       FROM pg_attribute
+      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped
+      ORDER BY attnum`,
+    [qualified(schema, table)],
+  );
+  return cols.rows.map((c) => ({ name: c.name, type: normaliseType(c.type) }));
+}
+
+/** Total bytes of a table with its indexes and TOAST. */
+export async function tableBytes(
+  db: pg.ClientBase | pg.Pool,
+  schema: string,
+  table: string,
+): Promise<number> {
+  const { rows } = await db.query<{ bytes: string }>('SELECT pg_total_relation_size($1::regclass) AS bytes', [
+    qualified(schema, table),
+  ]);
+  return Number(rows[0]?.bytes ?? 0);
+}

@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import { qualified, quoteIdent } from '../identifiers.js';
+
+export interface ColumnProfile {
+  readonly name: string;
+  readonly nonNull: number;
+  /** for date/timestamp columns: earliest and latest value as ISO text */
+  readonly min: string | null;
+  readonly max: string | null;
+}
+
+const TEMPORAL = new Set(['date', 'timestamp', 'timestamptz']);
+
+/** One scan over a load's rows: non-null counts per column and date ranges. */
+export async function profileLoad(
+  db: pg.ClientBase,
+  schema: string,
+  table: string,
+  loadId: string,
+  columns: readonly { name: string; type: string }[],
+): Promise<ColumnProfile[]> {
+  if (!columns.length) return [];
+  const parts: string[] = [];
+  columns.forEach((c, i) => {
+    const col = quoteIdent(c.name);
+    parts.push(`count(${col}) AS n${i}`);
+    if (TEMPORAL.has(c.type))
+      parts.push(`min(${col})::date::text AS lo${i}`, `max(${col})::date::text AS hi${i}`);
+  });
+  const { rows } = await db.query<Record<string, string | null>>(
+    `SELECT ${parts.join(', ')} FROM ${qualified(schema, table)} WHERE ${quoteIdent('_load_id')} = $1`,
+    [loadId],
+  );
+  const r = rows[0] ?? {};
+  return columns.map((c, i) => ({
+    name: c.name,
+    nonNull: Number(r[`n${i}`] ?? 0),
+    min: (r[`lo${i}`] as string | null | undefined) ?? null,
+    max: (r[`hi${i}`] as string | null | undefined) ?? null,
+  }));
+}
+
+/** Rows of a load that repeat another row of the same load on `columns` (0 when all distinct). */
+export async function countDuplicates(
+  db: pg.ClientBase,
+  schema: string,
+  table: string,
+  loadId: string,
+  columns: readonly string[],
+): Promise<{ extra: number; example: Record<string, unknown> | null }> {
+  if (!columns.length) return { extra: 0, example: null };
+  const cols = columns.map(quoteIdent).join(', ');
+  // hash aggregation over a whole load wants memory; it is scoped to this transaction
+  await db.query(`SET LOCAL work_mem = '256MB'`);
+  const { rows } = await db.query<{ extra: string; example: Record<string, unknown> | null }>(
+    `SELECT coalesce(sum(n - 1), 0) AS extra, (array_agg(example))[1] AS example
+       FROM (SELECT count(*) AS n, to_jsonb(row(${cols})) AS example
+               FROM ${qualified(schema, table)} WHERE ${quoteIdent('_load_id')} = $1
+              GROUP BY ${cols} HAVING count(*) > 1) d`,
+    [loadId],
+  );
+  return { extra: Number(rows[0]?.extra ?? 0), example: rows[0]?.example ?? null };
+}

@@ -17,9 +17,10 @@ export type FileMode = (typeof FILE_MODES)[number];
 
 /** What the load-mode classifier saw in a source's files (docs/manifests.md explains each). */
 export const LOAD_PATTERNS = [
-  'snapshot',
-  'time_series_overlapping',
   'incremental',
+  'time_series_overlapping',
+  'time_series_wide',
+  'snapshot',
   'reference',
   'unknown',
 ] as const;

@@ -47,12 +47,12 @@ const obs = (o: Partial<FileObservation>): FileObservation => ({
   ...o,
 });
 
-test('load-mode classifier: history repeated in each file means replace', () => {
+test('load-mode classifier: history repeated in each file means a full reload', () => {
   const v = classifyLoadMode('mhsds_historic', [
     obs({ dateRange: { min: '2024-02-01', max: '2025-05-31', months: 16 } }),
   ]);
   assert.equal(v.pattern, 'time_series_overlapping');
-  assert.equal(v.mode, 'replace');
+  assert.equal(v.mode, 'fullload');
   assert.ok(v.confidence >= 0.85);
   const across = classifyLoadMode('x', [
     obs({ dateRange: { min: '2025-04-01', max: '2025-05-31', months: 2 } }),
@@ -74,7 +74,7 @@ test('load-mode classifier: wide periods, reference tables, snapshots, and evide
   const wide = classifyLoadMode('summary', [
     obs({ headers: ['Region', 'Apr-25', 'May-25', 'Jun-25', 'Jul-25'] }),
   ]);
-  assert.deepEqual([wide.pattern, wide.mode], ['time_series_wide', 'replace']);
+  assert.deepEqual([wide.pattern, wide.mode], ['time_series_wide', 'fullload']);
   const ref = classifyLoadMode('practice_mapping', [obs({})]);
   assert.deepEqual([ref.pattern, ref.mode], ['reference', 'replace']);
   const snap = classifyLoadMode('list_size', [obs({})]);
@@ -89,7 +89,7 @@ test('load-mode classifier: wide periods, reference tables, snapshots, and evide
   );
   assert.deepEqual(
     [loaded.pattern, loaded.mode, loaded.confidence],
-    ['time_series_overlapping', 'replace', 0.95],
+    ['time_series_overlapping', 'fullload', 0.95],
   );
   assert.match(loaded.reason, /90% of loaded rows repeat across 3 periods/);
   assert.equal(looksLikePeriodLabel('November 2025'), true);

@@ -1,13 +1,15 @@
 /**
  * The load-mode classifier: from what detection saw in a source's files (and, when there are
  * any, duplicates found in earlier loads) decide how the publication behaves over time and
- * recommend `append` or `replace`, with a confidence and the reason in words.
+ * recommend `append` or `replace` (`fullload`: replace the whole table), with a confidence and
+ * the reason in words.
  *
  * Patterns (docs/manifests.md):
  * - incremental: each file holds only its own period's rows → append.
  * - time_series_overlapping: each file repeats months of history (e.g. "the most recent month and
- *   the previous twenty nine months") → replace, and load only the latest file of a run.
- * - time_series_wide: periods are columns (Apr-24, May-24, …); each release re-states them → replace.
+ *   the previous twenty nine months") → fullload: the latest release replaces the whole table
+ *   (a per-period replace would keep every release's copy of the same months).
+ * - time_series_wide: periods are columns (Apr-24, May-24, …); each release restates them → fullload.
  * - snapshot: a point-in-time state without dates (list sizes, workforce) → replace.
  * - reference: a lookup or mapping (codes, names) → replace.
  * Pure: no I/O.
@@ -56,7 +58,7 @@ export function classifyLoadMode(
   if (history && history.periods > 1 && history.duplicateShare >= 0.2) {
     const pct = Math.round(history.duplicateShare * 100);
     return {
-      mode: 'replace',
+      mode: 'fullload',
       confidence: history.duplicateShare >= 0.5 ? 0.95 : 0.8,
       pattern: 'time_series_overlapping',
       reason: `${pct}% of loaded rows repeat across ${history.periods} periods: each release restates history`,
@@ -68,7 +70,7 @@ export function classifyLoadMode(
   const wide = Math.max(...files.map((f) => f.headers.filter(looksLikePeriodLabel).length));
   if (wide >= 3)
     return {
-      mode: 'replace',
+      mode: 'fullload',
       confidence: wide >= 6 ? 0.9 : 0.8,
       pattern: 'time_series_wide',
       reason: `${wide} columns are periods (e.g. ${files[0]!.headers.find(looksLikePeriodLabel)}): each release restates them`,
@@ -82,7 +84,7 @@ export function classifyLoadMode(
     const acrossFiles = filesOverlap(dated);
     if (acrossFiles)
       return {
-        mode: 'replace',
+        mode: 'fullload',
         confidence: 0.95,
         pattern: 'time_series_overlapping',
         reason: 'the dates in different periods\u2019 files overlap: each release repeats history',
@@ -90,7 +92,7 @@ export function classifyLoadMode(
     if (overlapping.length) {
       const months = Math.max(...overlapping.map((f) => f.dateRange!.months));
       return {
-        mode: 'replace',
+        mode: 'fullload',
         confidence: months >= 12 ? 0.9 : months >= 3 ? 0.85 : 0.7,
         pattern: 'time_series_overlapping',
         reason: `one file spans ${months} months of dates before its own period: each release repeats history`,
@@ -105,12 +107,19 @@ export function classifyLoadMode(
     };
   }
 
-  if (REFERENCE_NAME.test(sourceName) || files.every((f) => !f.period))
+  if (REFERENCE_NAME.test(sourceName))
     return {
       mode: 'replace',
-      confidence: REFERENCE_NAME.test(sourceName) ? 0.8 : 0.6,
+      confidence: 0.8,
       pattern: 'reference',
-      reason: 'no dates and a lookup-like name or no period: a reference table, replaced when it changes',
+      reason: 'no date columns and a lookup-like name: a reference table, replaced when it changes',
+    };
+  if (files.every((f) => !f.period))
+    return {
+      mode: 'replace',
+      confidence: 0.6,
+      pattern: 'reference',
+      reason: 'no date columns and no period: a reference table, replaced when it changes',
     };
   return {
     mode: 'replace',

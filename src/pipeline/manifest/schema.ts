@@ -12,7 +12,11 @@ import { z } from 'zod';
 export const MANIFEST_STATES = ['draft', 'enriched', 'loaded', 'exported', 'archived', 'deprecated'] as const;
 export type ManifestState = (typeof MANIFEST_STATES)[number];
 
-export const FILE_MODES = ['append', 'replace'] as const;
+/**
+ * append: add rows; replace: a reload of a period replaces that period's rows (from the same file);
+ * fullload: every load replaces the whole table (a release that restates all its history).
+ */
+export const FILE_MODES = ['append', 'replace', 'fullload'] as const;
 export type FileMode = (typeof FILE_MODES)[number];
 
 /** What the load-mode classifier saw in a source's files (docs/manifests.md explains each). */
@@ -52,7 +56,7 @@ export const ManifestFile = z
     url: z.string().min(1).optional(),
     path: z.string().min(1).optional(),
     period: text.optional(),
-    /** append or replace; unset means the source's load_mode, else replace */
+    /** append, replace or fullload; unset means the source's load_mode, else replace */
     mode: z.enum(FILE_MODES).optional(),
     /** a workbook sheet, by name */
     sheet: text.optional(),

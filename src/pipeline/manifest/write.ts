@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import { DatawarpError } from '../../errors.js';
-import type { ManifestState } from './schema.js';
+import type { FileMode, ManifestState } from './schema.js';
 
 export interface SourceUpdate {
   readonly last_loaded?: string;
-  readonly load_mode?: 'append' | 'replace';
+  readonly load_mode?: FileMode;
   readonly load_mode_confidence?: number;
   readonly load_mode_pattern?: string;
   readonly load_mode_reason?: string;

@@ -1,0 +1,300 @@
+/**
+ * A streaming parser for delimited text that honours a Dialect. It works on decoded string chunks,
+ * keeps only the unfinished record between chunks, and reports each record's 1-based physical
+ * line number (a quoted field spanning lines counts every line). `\n`, `\r\n` and a lone `\r` all
+ * end a record, so files with mixed line endings read correctly.
+ */
+import { createReadStream } from 'node:fs';
+import { DatawarpError } from '../../errors.js';
+import type { Dialect } from '../table-spec.js';
+import { makeDecoder } from '../sniff/encoding.js';
+
+/** Records parsed from one chunk: `fields[i]` started on physical line `lines[i]`. */
+export interface RecordBatch {
+  readonly fields: string[][];
+  readonly lines: number[];
+}
+
+/** A record longer than this (in characters) is refused rather than buffered without limit. */
+export const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+
+const LF = 10;
+const CR = 13;
+
+export class RecordParser {
+  private readonly delim: number;
+  private readonly quote: number;
+  private readonly backslash: boolean;
+  private readonly comment: number;
+  private rest = '';
+  /** physical line number of the next record's first line */
+  private line = 1;
+
+  constructor(
+    dialect: Pick<Dialect, 'delimiter' | 'quote' | 'escape' | 'comment'>,
+    private readonly maxRecordChars = MAX_RECORD_CHARS,
+    firstLine = 1,
+  ) {
+    this.delim = dialect.delimiter.charCodeAt(0);
+    this.quote = dialect.quote ? dialect.quote.charCodeAt(0) : -1;
+    this.backslash = dialect.escape === '\\';
+    this.comment = dialect.comment ? dialect.comment.charCodeAt(0) : -1;
+    this.line = firstLine;
+  }
+
+  /** The line the parser is at (the next record's first line). */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  /** Buffered characters of an unfinished record. */
+  get pending(): number {
+    return this.rest.length;
+  }
+
+  /**
+   * Parse `chunk` (appended to any unfinished record); push complete records into `out`. With
+   * `final`, the text ends here and a last record without a line terminator is complete.
+   */
+  feed(chunk: string, final: boolean, out: RecordBatch): void {
+    const s = this.rest.length > 0 ? this.rest + chunk : chunk;
+    this.rest = '';
+    const n = s.length;
+    const { delim, quote, comment } = this;
+    let pos = 0;
+    let line = this.line;
+    const delimChar = String.fromCharCode(delim);
+    const quoteChar = quote >= 0 ? String.fromCharCode(quote) : '';
+    // next positions of a quote, a CR and a LF at or after `pos`, refreshed lazily
+    let nextQuote = -2;
+    let nextCr = -2;
+    let nextLf = -2;
+    records: while (pos < n) {
+      const recordStart = pos;
+      const recordLine = line;
+      // Fast path: a whole line with no quote and no lone CR splits natively on the delimiter.
+      if (nextLf < pos && nextLf !== -1) nextLf = s.indexOf('\n', pos);
+      if (nextLf >= 0 && s.charCodeAt(pos) !== comment) {
+        if (quote >= 0 && nextQuote < pos && nextQuote !== -1) nextQuote = s.indexOf(quoteChar, pos);
+        if (nextCr < pos && nextCr !== -1) nextCr = s.indexOf('\r', pos);
+        const quoted = quote >= 0 && nextQuote !== -1 && nextQuote < nextLf;
+        const loneCr = nextCr !== -1 && nextCr < nextLf - 1;
+        if (!quoted && !loneCr) {
+          const end = nextCr === nextLf - 1 ? nextLf - 1 : nextLf;
+          out.fields.push(s.slice(pos, end).split(delimChar));
+          out.lines.push(recordLine);
+          line++;
+          pos = nextLf + 1;
+          continue;
+        }
+      }
+      if (s.charCodeAt(pos) === comment) {
+        let e = pos;
+        while (e < n && s.charCodeAt(e) !== LF && s.charCodeAt(e) !== CR) e++;
+        if (e >= n && !final) {
+          pos = recordStart;
+          break;
+        }
+        pos = endOfLine(s, e, n);
+        if (pos < 0) {
+          if (!final) {
+            pos = recordStart;
+            break;
+          }
+          pos = n;
+        }
+        line++;
+        continue;
+      }
+      const fields: string[] = [];
+      for (;;) {
+        let c = pos < n ? s.charCodeAt(pos) : -1;
+        if (c === quote) {
+          // quoted field
+          pos++;
+          let value = '';
+          let segment = pos;
+          let closed = false;
+          while (pos < n) {
+            c = s.charCodeAt(pos);
+            if (c === quote) {
+              if (pos + 1 < n && s.charCodeAt(pos + 1) === quote && !this.backslash) {
+                value += s.slice(segment, pos + 1);
+                pos += 2;
+                segment = pos;
+                continue;
+              }
+              if (pos + 1 >= n && !final) break; // cannot tell a doubled quote from a closing one yet
+              value += s.slice(segment, pos);
+              pos++;
+              closed = true;
+              break;
+            }
+            if (c === 92 && this.backslash) {
+              value += s.slice(segment, pos);
+              if (pos + 1 >= n) break;
+              value += s.charAt(pos + 1);
+              pos += 2;
+              segment = pos;
+              continue;
+            }
+            if (c === LF) line++;
+            else if (c === CR && s.charCodeAt(pos + 1) !== LF) line++;
+            pos++;
+          }
+          if (!closed) {
+            if (!final) {
+              pos = recordStart;
+              line = recordLine;
+              break records;
+            }
+            // unterminated quote at end of file: keep what is there
+            value += s.slice(segment, n);
+            pos = n;
+          } else {
+            // text after the closing quote (`"a"b`) belongs to the field, as readers commonly do
+            let e = pos;
+            while (e < n) {
+              const d = s.charCodeAt(e);
+              if (d === delim || d === LF || d === CR) break;
+              e++;
+            }
+            if (e > pos) value += s.slice(pos, e);
+            pos = e;
+          }
+          fields.push(value);
+        } else {
+          let e = pos;
+          while (e < n) {
+            c = s.charCodeAt(e);
+            if (c === delim || c === LF || c === CR) break;
+            e++;
+          }
+          fields.push(s.slice(pos, e));
+          pos = e;
+        }
+        if (pos >= n) {
+          if (!final) {
+            pos = recordStart;
+            line = recordLine;
+            break records;
+          }
+          out.fields.push(fields);
+          out.lines.push(recordLine);
+          line++;
+          break records;
+        }
+        c = s.charCodeAt(pos);
+        if (c === delim) {
+          pos++;
+          continue;
+        }
+        // a line terminator
+        if (c === CR) {
+          if (pos + 1 >= n && !final) {
+            pos = recordStart;
+            line = recordLine;
+            break records;
+          }
+          pos += s.charCodeAt(pos + 1) === LF ? 2 : 1;
+        } else pos++;
+        line++;
+        out.fields.push(fields);
+        out.lines.push(recordLine);
+        continue records;
+      }
+    }
+    if (pos < n) {
+      if (n - pos > this.maxRecordChars) {
+        throw new RecordTooLong(line, this.maxRecordChars);
+      }
+      this.rest = s.slice(pos);
+    }
+    this.line = line;
+  }
+}
+
+/** Position after the line terminator at `e`, or -1 when the text ends before one is complete. */
+function endOfLine(s: string, e: number, n: number): number {
+  if (e >= n) return -1;
+  if (s.charCodeAt(e) === CR) {
+    if (e + 1 >= n) return -1;
+    return s.charCodeAt(e + 1) === LF ? e + 2 : e + 1;
+  }
+  return e + 1;
+}
+
+export class RecordTooLong extends Error {
+  constructor(
+    readonly line: number,
+    readonly limit: number,
+  ) {
+    super(`record at line ${line} is longer than ${Math.round(limit / 1024 / 1024)} MB`);
+  }
+}
+
+/** Parse a whole (sample) text into records. */
+export function parseText(
+  text: string,
+  dialect: Pick<Dialect, 'delimiter' | 'quote' | 'escape' | 'comment'>,
+  final = true,
+  firstLine = 1,
+): RecordBatch {
+  const out: RecordBatch = { fields: [], lines: [] };
+  new RecordParser(dialect, Number.MAX_SAFE_INTEGER, firstLine).feed(text, final, out);
+  return out;
+}
+
+export interface StreamOptions {
+  readonly encoding: string;
+  readonly dialect: Dialect;
+  readonly signal?: AbortSignal;
+  /** bytes per read; records are parsed per chunk */
+  readonly chunkBytes?: number;
+}
+
+/** Stream a file's records in batches (one per chunk read), decoded and parsed. */
+export async function* streamRecords(path: string, options: StreamOptions): AsyncGenerator<RecordBatch> {
+  const decoder = makeDecoder(options.encoding, path);
+  const parser = new RecordParser(options.dialect);
+  const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (options.signal?.aborted) throw cancelled(path);
+      const out: RecordBatch = { fields: [], lines: [] };
+      feedOrThrow(parser, decoder.write(chunk), false, out, path);
+      if (out.fields.length > 0) yield out;
+    }
+    const out: RecordBatch = { fields: [], lines: [] };
+    feedOrThrow(parser, decoder.end(), true, out, path);
+    if (out.fields.length > 0) yield out;
+  } finally {
+    stream.destroy();
+  }
+}
+
+function feedOrThrow(
+  parser: RecordParser,
+  text: string,
+  final: boolean,
+  out: RecordBatch,
+  path: string,
+): void {
+  try {
+    parser.feed(text, final, out);
+  } catch (err) {
+    if (err instanceof RecordTooLong) {
+      throw new DatawarpError('LINE_TOO_LONG', err.message, {
+        file: path,
+        location: { line: err.line },
+        hint: 'the file is not line-oriented text, or a quote is never closed; check the quote character',
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+function cancelled(path: string): DatawarpError {
+  return new DatawarpError('CANCELLED', 'reading was cancelled', { file: path });
+}

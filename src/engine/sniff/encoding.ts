@@ -1,0 +1,178 @@
+/**
+ * Which character encoding a text file uses, from a bounded sample of its first bytes: a byte
+ * order mark wins; then UTF-16 by its zero bytes; then UTF-8 if the sample is valid UTF-8; then a
+ * statistical detector (chardet). Western single-byte guesses become Windows-1252, a superset of
+ * ISO-8859-1 that also maps `–` and `£` as Windows writes them.
+ */
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
+import { DatawarpError } from '../../errors.js';
+
+export interface EncodingGuess {
+  /** an iconv-lite name: `utf-8`, `utf-16le`, `windows-1252`, ... */
+  readonly encoding: string;
+  /** bytes of byte order mark at the start of the file */
+  readonly bomLength: number;
+  readonly confidence: number;
+}
+
+const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true });
+
+/** Drop a multi-byte UTF-8 sequence cut off by the end of a sample. */
+function trimPartialUtf8(b: Buffer): Buffer {
+  let i = b.length - 1;
+  let back = 0;
+  while (i >= 0 && back < 4 && (b[i]! & 0xc0) === 0x80) {
+    i--;
+    back++;
+  }
+  if (i < 0) return b;
+  const lead = b[i]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return need > back + 1 ? b.subarray(0, i) : b;
+}
+
+export function isValidUtf8(sample: Buffer, whole: boolean): boolean {
+  try {
+    UTF8_STRICT.decode(whole ? sample : trimPartialUtf8(sample));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Count well-formed multi-byte UTF-8 sequences and bytes that cannot be UTF-8. */
+function utf8Evidence(b: Buffer): { sequences: number; invalid: number } {
+  let sequences = 0;
+  let invalid = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c < 0x80) continue;
+    const need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : -1;
+    if (need < 0) {
+      invalid++;
+      continue;
+    }
+    let ok = i + need < b.length;
+    for (let k = 1; ok && k <= need; k++) ok = (b[i + k]! & 0xc0) === 0x80;
+    if (ok) {
+      sequences++;
+      i += need;
+    } else if (i + need < b.length) invalid++;
+  }
+  return { sequences, invalid };
+}
+
+function utf16WithoutBom(b: Buffer): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(b.length, 4096) & ~1;
+  if (n < 4) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) evenZero++;
+    if (b[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero > pairs * 0.4 && evenZero < pairs * 0.05) return 'utf-16le';
+  if (evenZero > pairs * 0.4 && oddZero < pairs * 0.05) return 'utf-16be';
+  return null;
+}
+
+/** Share of bytes that never occur in text (controls other than tab, CR, LF, FF, ESC, SUB). */
+function binaryShare(b: Buffer): number {
+  const n = Math.min(b.length, 65536);
+  if (n === 0) return 0;
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27 && c !== 26) odd++;
+  }
+  return odd / n;
+}
+
+const WESTERN = /^(iso-8859-(1|15|2|9)|windows-125[02])$/i;
+
+/**
+ * Guess the encoding of `sample` (the first bytes of `file`; `whole` when it is the entire file).
+ * Throws FILE_BINARY for data that is not text, FILE_ENCODING for UTF-8 with broken sequences.
+ */
+export function detectEncoding(sample: Buffer, file: string, whole: boolean): EncodingGuess {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) {
+    return { encoding: 'utf-8', bomLength: 3, confidence: 1 };
+  }
+  if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2, confidence: 1 };
+  if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2, confidence: 1 };
+  const utf16 = utf16WithoutBom(sample);
+  if (utf16) return { encoding: utf16, bomLength: 0, confidence: 0.9 };
+  if (binaryShare(sample) > 0.05) {
+    throw new DatawarpError('FILE_BINARY', 'this is binary data, not a text table', {
+      file,
+      hint: 'datawarp reads CSV/TSV text, xlsx, xls, ods and zip files; check the file is what its name says',
+    });
+  }
+  if (isValidUtf8(sample, whole)) return { encoding: 'utf-8', bomLength: 0, confidence: 1 };
+  const { sequences, invalid } = utf8Evidence(sample);
+  if (sequences > 0 && sequences >= invalid) {
+    throw new DatawarpError(
+      'FILE_ENCODING',
+      `not valid UTF-8: ${invalid} broken byte sequence(s) among UTF-8 text`,
+      {
+        file,
+        hint: 're-save the file as UTF-8; it looks like UTF-8 damaged by a mixed copy',
+      },
+    );
+  }
+  const candidates = chardet.analyse(sample);
+  const top = candidates[0];
+  if (!top) return { encoding: 'windows-1252', bomLength: 0, confidence: 0.5 };
+  const name = top.name.toLowerCase();
+  if (name === 'utf-8' || name === 'ascii' || WESTERN.test(name)) {
+    return { encoding: 'windows-1252', bomLength: 0, confidence: top.confidence / 100 };
+  }
+  if (!iconv.encodingExists(name)) return { encoding: 'windows-1252', bomLength: 0, confidence: 0.3 };
+  return { encoding: name, bomLength: 0, confidence: top.confidence / 100 };
+}
+
+export interface TextDecoderLike {
+  write(chunk: Buffer): string;
+  end(): string;
+}
+
+/** An incremental decoder that strips a BOM; invalid UTF-8 is a FILE_ENCODING error, not U+FFFD. */
+export function makeDecoder(encoding: string, file: string): TextDecoderLike {
+  if (encoding === 'utf-8') {
+    const d = new TextDecoder('utf-8', { fatal: true });
+    const fail = (err: unknown): never => {
+      throw new DatawarpError('FILE_ENCODING', 'not valid UTF-8 further into the file', {
+        file,
+        hint: 're-save the file as UTF-8, or convert it with iconv before loading',
+        cause: err,
+      });
+    };
+    return {
+      write: (chunk) => {
+        try {
+          return d.decode(chunk, { stream: true });
+        } catch (err) {
+          return fail(err);
+        }
+      },
+      end: () => {
+        try {
+          return d.decode();
+        } catch (err) {
+          return fail(err);
+        }
+      },
+    };
+  }
+  const d = iconv.getDecoder(encoding, { stripBOM: true });
+  return { write: (chunk) => d.write(chunk), end: () => d.end() ?? '' };
+}
+
+/** Decode a whole sample (dropping a cut-off character at its end when it is not the whole file). */
+export function decodeSample(sample: Buffer, encoding: string, whole: boolean, file: string): string {
+  const d = makeDecoder(encoding, file);
+  const bytes = encoding === 'utf-8' && !whole ? trimPartialUtf8(sample) : sample;
+  return d.write(bytes) + (whole ? d.end() : '');
+}

@@ -1,0 +1,54 @@
+/**
+ * A file's format from its first bytes (the name only breaks ties): ZIP containers are told apart
+ * by their members (xlsx has `xl/`, ods a `mimetype` member), OLE2 files are legacy xls (or an
+ * encrypted xlsx, which the workbook reader reports), gzip is refused with a hint, the rest is
+ * delimited text.
+ */
+import { open } from 'node:fs/promises';
+import { DatawarpError } from '../../errors.js';
+import type { FileFormat } from '../table-spec.js';
+
+const PROBE_BYTES = 64 * 1024;
+
+export async function sniffFormat(path: string, name: string): Promise<FileFormat> {
+  let head: Buffer;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(PROBE_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, PROBE_BYTES, 0);
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw new DatawarpError('FILE_NOT_FOUND', 'file not found or not readable', {
+      file: path,
+      hint: 'check the path and that you may read it',
+      cause: err,
+    });
+  }
+  if (head.length === 0) {
+    throw new DatawarpError('FILE_EMPTY', 'the file is empty', {
+      file: path,
+      hint: 'nothing to load: check the download or export',
+    });
+  }
+  const lower = name.toLowerCase();
+  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5 || head[2] === 7)) {
+    const text = head.toString('latin1');
+    if (text.includes('mimetypeapplication/vnd.oasis.opendocument.spreadsheet') || lower.endsWith('.ods'))
+      return 'ods';
+    if (/\.(xlsx|xlsm|xlsb)$/.test(lower) || (text.includes('[Content_Types].xml') && text.includes('xl/')))
+      return 'xlsx';
+    return 'zip';
+  }
+  if (head.readUInt32BE(0) === 0xd0cf11e0 && head.length >= 8) return 'xls';
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    throw new DatawarpError('FILE_UNSUPPORTED', 'the file is gzip-compressed', {
+      file: path,
+      hint: 'decompress it first (gunzip) and give datawarp the .csv inside',
+    });
+  }
+  return 'csv';
+}

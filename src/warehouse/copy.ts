@@ -104,8 +104,10 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
     stream.end(buffer);
     await Promise.race([once(stream, 'finish'), failed]);
   } catch (err) {
+    // the server's own error explains more than ours; our CopyFail's echo explains nothing
+    const cause = serverError ?? err;
     await abandon(stream, err);
-    throw serverError ?? err;
+    throw cause;
   }
   input.onProgress?.(count);
   return { rows: count };

@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'CANCELLED',
   'CONFIG_INVALID',
   'NOT_FOUND',
+  'REVIEW_STATE',
   'DATA_INVALID',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -78,6 +79,7 @@ const DEFAULT_EXIT: Record<ErrorCode, ExitCode> = {
   CANCELLED: EXIT.cancelled,
   CONFIG_INVALID: EXIT.usage,
   NOT_FOUND: EXIT.notFound,
+  REVIEW_STATE: EXIT.conflict,
   DATA_INVALID: EXIT.input,
 };
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { dbCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import { historyCommand, registerCommand, sourcesCommand } from './registry.js';
+import { watchCommand } from './watch.js';
 
 /** Every top-level command, in the order `--help` lists them. */
 export const COMMANDS: readonly (() => Command)[] = [
@@ -9,5 +10,6 @@ export const COMMANDS: readonly (() => Command)[] = [
   registerCommand,
   sourcesCommand,
   historyCommand,
+  watchCommand,
   dbCommand,
 ];

@@ -39,11 +39,12 @@ export interface ErrorReport {
   readonly failed_at: string;
 }
 
-function categoryOf(code: ErrorCode): ErrorCategory {
+function categoryOf(errorCode: ErrorCode): ErrorCategory {
+  const code: string = errorCode;
   if (code === 'NO_TABLE') return 'no_table';
-  if (code.startsWith('FILE_') || code === 'ZIP_UNSAFE') return 'unreadable_file';
+  if (code.startsWith('FILE_') || code === 'ZIP_UNSAFE' || code === 'LINE_TOO_LONG') return 'unreadable_file';
   if (code.startsWith('DB_') || code === 'MIGRATION_FAILED') return 'database';
-  if (code === 'VALIDATION_FAILED' || code === 'SCHEMA_FORBIDDEN') return 'validation';
+  if (['VALIDATION_FAILED', 'SCHEMA_FORBIDDEN', 'DATA_INVALID'].includes(code)) return 'validation';
   return 'internal';
 }
 

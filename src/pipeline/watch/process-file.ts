@@ -1,0 +1,371 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import type pg from 'pg';
+import { detectFile, readTableBatches, refineTable, TypeMisfit } from '../../engine/index.js';
+import type { DetectOptions } from '../../engine/api.js';
+import type { FileSpec, TableSpec } from '../../engine/table-spec.js';
+import { DatawarpError } from '../../errors.js';
+import { upsertReferenceConfig } from '../../warehouse/queries/watch-config.js';
+import {
+  finishLoadEvent,
+  releaseLoadLock,
+  startLoadEvent,
+  type NewLoadEvent,
+} from '../../warehouse/queries/load-events.js';
+import { listTableColumns } from '../../warehouse/queries/watch-tables.js';
+import {
+  findProcessedHash,
+  finishRow,
+  holdForReview,
+  lockClaimedRow,
+  recordDetection,
+  unclaimRow,
+  type Detected,
+  type TrackingRow,
+} from '../../warehouse/queries/watch-tracking.js';
+import { isDatabaseDown } from './db-down.js';
+import { describeFailure, type ErrorReport } from './error-report.js';
+import { sha256File } from './hash.js';
+import { errorReportPath, moveFile, outcomePath, writeJsonAtomic } from './moves.js';
+import { proposeSettings, type ReviewChanges } from './review-settings.js';
+import { chooseTable, type TableChoice } from './table-match.js';
+import { tableNameForFile } from './table-name.js';
+import { loadIntoTable, type TableLoadResult } from './table-load.js';
+import { targetSchema } from './tree.js';
+
+/**
+ * One claimed file, start to finish: hash, detect, choose the table, then either hold it for
+ * review, recognise a duplicate, or load it — all database changes in one transaction, with the
+ * tracking row locked for its length — and finally move the file to `processed/` or `error/`.
+ * The file's bytes are never changed; a failed file leaves the database as it was.
+ */
+
+export interface ProcessContext {
+  readonly pool: pg.Pool;
+  /** who holds the claim (host:pid:random), written to the tracking row */
+  readonly claimant: string;
+  /** hold detected files for `watch approve` instead of loading */
+  readonly review: boolean;
+  readonly keepBackups: number;
+  /** aborted on SIGINT/SIGTERM: the current load rolls back and the file stays in place */
+  readonly signal: AbortSignal;
+  readonly user: string;
+}
+
+interface Base {
+  readonly id: string;
+  readonly file: string;
+}
+
+export type FileOutcome =
+  | (Base & {
+      readonly kind: 'processed';
+      readonly movedTo: string;
+      readonly schema: string;
+      readonly table: string;
+      readonly choice: TableChoice;
+      readonly loadId: string;
+      readonly load: TableLoadResult;
+    })
+  | (Base & {
+      readonly kind: 'duplicate';
+      readonly movedTo: string;
+      readonly schema: string;
+      readonly table: string;
+      readonly duplicateOf: string;
+    })
+  | (Base & {
+      readonly kind: 'error';
+      readonly movedTo: string;
+      readonly report: ErrorReport;
+    })
+  | (Base & { readonly kind: 'review'; readonly proposed: unknown })
+  /** the file stays where it is and will be tried again */
+  | (Base & {
+      readonly kind: 'released';
+      readonly reason: 'cancelled' | 'database' | 'claim lost' | 'file gone';
+    });
+
+export async function processClaimed(
+  ctx: ProcessContext,
+  row: TrackingRow,
+  changes: ReviewChanges | null = null,
+): Promise<FileOutcome> {
+  const id = row.id;
+  const file = row.file_path;
+  const back = changes ? 'review' : 'waiting';
+  const schema = changes?.schema ?? targetSchema(row.is_reference_data);
+  let detected: Detected | null = null;
+  let loadId: string | null = null;
+  let client: pg.PoolClient | null = null;
+  let inTransaction = false;
+
+  if (!fs.existsSync(file)) {
+    await unclaimRow(ctx.pool, id, ctx.claimant, back);
+    return { kind: 'released', id, file, reason: 'file gone' };
+  }
+  try {
+    const hash = await sha256File(file);
+    const spec = await detectFile(file, detectOptions(row, changes));
+    const tableSpec = pickTable(spec, changes?.tableId ?? null, file);
+    detected = {
+      hash,
+      format: spec.format,
+      encoding: spec.encoding,
+      delimiter: spec.dialect?.delimiter ?? null,
+      headers: tableSpec.columns.map((c) => c.header),
+      schema,
+      table: null,
+    };
+
+    client = await ctx.pool.connect();
+    await client.query('BEGIN');
+    inTransaction = true;
+    if (!(await lockClaimedRow(client, id, ctx.claimant))) {
+      await client.query('ROLLBACK');
+      inTransaction = false;
+      return { kind: 'released', id, file, reason: 'claim lost' };
+    }
+    const choice: TableChoice = changes?.table
+      ? { kind: 'named', table: changes.table, exists: true }
+      : chooseTable(
+          tableNameForFile(row.file_name),
+          tableSpec.columns.map((c) => c.name),
+          await listTableColumns(client, schema),
+        );
+    const table = choice.table;
+    detected = { ...detected, table };
+    await recordDetection(client, id, detected);
+
+    if (ctx.review && !changes) {
+      const proposed = proposeSettings(row, spec, tableSpec, schema, choice);
+      await holdForReview(client, id, ctx.claimant, proposed);
+      await client.query('COMMIT');
+      inTransaction = false;
+      return { kind: 'review', id, file, proposed };
+    }
+
+    const earlier = await findProcessedHash(client, schema, table, hash);
+    if (earlier) {
+      const movedTo = outcomePath(file, 'processed');
+      await finishRow(client, id, {
+        status: 'duplicate',
+        movedTo,
+        errorMessage: `same content as ${earlier.file_name} (tracking #${earlier.id}), already loaded into ${schema}.${table}`,
+      });
+      await client.query('COMMIT');
+      inTransaction = false;
+      moveFile(file, movedTo);
+      return { kind: 'duplicate', id, file, movedTo, schema, table, duplicateOf: earlier.id };
+    }
+
+    loadId = await startLoadEvent(client, loadEvent(ctx, row, spec, tableSpec, schema, table, hash));
+    await client.query('SAVEPOINT load_rows');
+    const load = (table: TableSpec) =>
+      loadIntoTable(client!, {
+        schema,
+        table: choice.table,
+        loadType: row.load_type,
+        reference: row.is_reference_data,
+        fileSpec: spec,
+        tableSpec: table,
+        batches: readTableBatches(file, spec, table.id, { values: 'typed', signal: ctx.signal }),
+        loadId: loadId!,
+        sourceFile: row.file_name,
+        keepBackups: ctx.keepBackups,
+        signal: ctx.signal,
+      });
+    let result: TableLoadResult;
+    let loaded: TableSpec = tableSpec;
+    try {
+      result = await load(tableSpec);
+    } catch (err) {
+      // the sample's types were too narrow for a later row: type every row, then load again
+      if (!isMisfit(err) || ctx.signal.aborted) throw err;
+      await client.query('ROLLBACK TO SAVEPOINT load_rows');
+      loaded = await refineTable(file, spec, tableSpec.id);
+      result = await load(loaded);
+    }
+    await finishLoadEvent(client, loadId, {
+      load_status: 'completed',
+      rows_loaded: result.rows,
+      source_rows: loaded.rowCount,
+      rows_deleted: result.rowsReplaced,
+      columns_added: result.columnsAdded,
+      columns_widened: result.columnsWidened,
+      columns_missing: result.columnsMissing,
+      spec: loaded,
+      message: result.backup ? `previous rows backed up to bkp.${result.backup}` : null,
+    });
+    const configCreated = row.is_reference_data
+      ? await upsertReferenceConfig(client, {
+          table,
+          sourceFile: row.file_name,
+          loadType: row.load_type,
+          loadId,
+        })
+      : false;
+    const movedTo = outcomePath(file, 'processed');
+    await finishRow(client, id, {
+      status: 'processed',
+      movedTo,
+      loadId,
+      rowsLoaded: result.rows,
+      backupTable: result.backup ? `bkp.${result.backup}` : null,
+      referenceConfigInserted: configCreated || row.is_reference_data,
+    });
+    await client.query('COMMIT');
+    inTransaction = false;
+    await releaseLoadLock(client, loadId).catch(() => undefined);
+    // After the commit: a crash here leaves the file in place, and the next pass sees a duplicate.
+    moveFile(file, movedTo);
+    return { kind: 'processed', id, file, movedTo, schema, table, choice, loadId, load: result };
+  } catch (err) {
+    if (client && inTransaction) await client.query('ROLLBACK').catch(() => undefined);
+    if (client && loadId) await releaseLoadLock(client, loadId).catch(() => undefined);
+    if (isDatabaseDown(err)) {
+      client?.release(err as Error);
+      client = null;
+      return { kind: 'released', id, file, reason: 'database' };
+    }
+    if (ctx.signal.aborted || (err as { code?: string })?.code === 'CANCELLED') {
+      await unclaimRow(ctx.pool, id, ctx.claimant, back);
+      return { kind: 'released', id, file, reason: 'cancelled' };
+    }
+    try {
+      return await failFile(ctx, row, err, detected, client);
+    } catch (err2) {
+      if (isDatabaseDown(err2)) return { kind: 'released', id, file, reason: 'database' };
+      throw err2;
+    }
+  } finally {
+    client?.release();
+  }
+}
+
+/** The error path: record why, move the file to `error/` with its report beside it. */
+async function failFile(
+  ctx: ProcessContext,
+  row: TrackingRow,
+  err: unknown,
+  detected: Detected | null,
+  client: pg.PoolClient | null,
+): Promise<FileOutcome> {
+  const failure = describeFailure(err);
+  const file = row.file_path;
+  const movedTo = outcomePath(file, 'error');
+  // The load's own event was rolled back with it; a failed event keeps the attempt in `history`.
+  const schema = detected?.schema ?? targetSchema(row.is_reference_data);
+  const table = detected?.table ?? tableNameForFile(row.file_name);
+  const own = client ?? (await ctx.pool.connect());
+  let loadId: string;
+  try {
+    loadId = await startLoadEvent(own, loadEvent(ctx, row, null, null, schema, table, detected?.hash ?? ''));
+    await finishLoadEvent(own, loadId, { load_status: 'failed', error_message: failure.message });
+    await releaseLoadLock(own, loadId);
+  } finally {
+    if (!client) own.release();
+  }
+  if (detected) await recordDetection(ctx.pool, row.id, detected);
+  await finishRow(ctx.pool, row.id, {
+    status: 'error',
+    movedTo,
+    loadId,
+    errorCategory: failure.category,
+    errorMessage: failure.message,
+    errorHint: failure.hint,
+  });
+  const report: ErrorReport = {
+    file: row.file_name,
+    original_path: file,
+    moved_to: movedTo,
+    category: failure.category,
+    code: failure.code,
+    message: failure.message,
+    hint: failure.hint,
+    location: failure.location,
+    detected_format: detected
+      ? {
+          format: detected.format,
+          encoding: detected.encoding,
+          delimiter: detected.delimiter,
+          headers: detected.headers,
+        }
+      : null,
+    sha256: detected?.hash ?? null,
+    target_table: `${schema}.${table}`,
+    load_id: loadId,
+    tracking_id: row.id,
+    failed_at: new Date().toISOString(),
+  };
+  writeJsonAtomic(errorReportPath(movedTo), report);
+  moveFile(file, movedTo);
+  return { kind: 'error', id: row.id, file, movedTo, report };
+}
+
+/** A value the sampled types did not foresee: the engine's TypeMisfit, or PostgreSQL refusing it (class 22). */
+function isMisfit(err: unknown): boolean {
+  if (err instanceof TypeMisfit) return true;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+function detectOptions(row: TrackingRow, changes: ReviewChanges | null): DetectOptions {
+  return {
+    displayName: row.file_name,
+    ...(changes?.sheet ? { sheet: changes.sheet } : {}),
+    ...(changes?.headerless ? { headerless: true } : {}),
+    ...(changes?.headerRow ? { headerRow: changes.headerRow } : {}),
+  };
+}
+
+/** The table to load: the one asked for, else the first data table of the file. */
+function pickTable(spec: FileSpec, tableId: string | null, file: string): TableSpec {
+  const data = spec.tables.filter((t) => t.kind === 'data');
+  if (tableId) {
+    const t = spec.tables.find((x) => x.id === tableId);
+    if (!t)
+      throw new DatawarpError('NO_TABLE', `the file has no table ${tableId}`, {
+        file,
+        hint: `tables found: ${spec.tables.map((x) => x.id).join(', ') || 'none'}`,
+      });
+    return t;
+  }
+  const first = data[0];
+  if (!first) {
+    throw new DatawarpError('NO_TABLE', 'no table of data found in the file', {
+      file,
+      hint: 'check the file opens and has a header row and at least one data row',
+    });
+  }
+  return first;
+}
+
+function loadEvent(
+  ctx: ProcessContext,
+  row: TrackingRow,
+  spec: FileSpec | null,
+  table: TableSpec | null,
+  schema: string,
+  tableName: string,
+  hash: string,
+): NewLoadEvent {
+  return {
+    source_code: `${schema}.${tableName}`,
+    target_schema: schema,
+    target_table: tableName,
+    file_reference: row.file_path,
+    file_key: row.file_name,
+    file_sha256: hash,
+    file_bytes: Number(row.file_size ?? 0),
+    table_id: table?.id ?? null,
+    period: spec?.period?.code ?? null,
+    period_start: spec?.period?.start ?? null,
+    period_end: spec?.period?.end ?? null,
+    load_mode: row.load_type,
+    is_test: false,
+    loaded_by: ctx.user,
+    pid: process.pid,
+    host: os.hostname(),
+  };
+}

@@ -1,0 +1,447 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type pg from 'pg';
+import { approveFile, rejectFile, runWatcher, type WatchEvent } from '../../src/pipeline/watch/index.js';
+import { ensureDropTree } from '../../src/pipeline/watch/tree.js';
+import { tempDir } from '../helpers/cli.js';
+import { createTestDatabase } from '../helpers/db.js';
+
+const db = await createTestDatabase();
+const INTERVAL = 50;
+const CHECKS = 3;
+
+const REF_FULL = 'reference_data_table/fullload';
+const REF_APPEND = 'reference_data_table/append';
+const STG_APPEND = 'none_reference_data_table/append';
+
+function newRoot(): string {
+  const root = path.join(tempDir('datawarp-watch-'), 'dropoff');
+  ensureDropTree(root);
+  return root;
+}
+
+function drop(root: string, leaf: string, name: string, content: string | Buffer): string {
+  const p = path.join(root, leaf, name);
+  fs.writeFileSync(p, content);
+  return p;
+}
+
+/** Run a watcher until every file present is dealt with; returns its events. */
+async function watchOnce(
+  root: string,
+  extra: { review?: boolean; keepBackups?: number; pool?: pg.Pool; signal?: AbortSignal } = {},
+): Promise<WatchEvent[]> {
+  const events: WatchEvent[] = [];
+  await runWatcher(extra.pool ?? db.pool, {
+    root,
+    intervalMs: INTERVAL,
+    stableChecks: CHECKS,
+    once: true,
+    review: extra.review ?? false,
+    keepBackups: extra.keepBackups ?? 5,
+    staleClaimMs: 30_000,
+    signal: extra.signal ?? new AbortController().signal,
+    user: 'tester',
+    onEvent: (e) => events.push(e),
+  });
+  return events;
+}
+
+const outcomes = (events: WatchEvent[]) => events.flatMap((e) => (e.kind === 'file' ? [e.outcome] : []));
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await db.pool.query<T>(sql, params)).rows;
+}
+
+async function tracking(name: string) {
+  return query<{
+    id: string;
+    status: string;
+    table_name: string | null;
+    target_schema: string | null;
+    moved_to: string | null;
+    file_hash: string | null;
+    detected_delimiter: string | null;
+    detected_encoding: string | null;
+    detected_headers: string[] | null;
+    load_id: string | null;
+    rows_loaded: string | null;
+    error_category: string | null;
+    backup_table: string | null;
+  }>('SELECT * FROM ref.file_monitor_tracking WHERE file_name = $1 ORDER BY id', [name]);
+}
+
+function listDir(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+const airports1 =
+  'iata,name,city\nLHR,Heathrow,London\nCDG,Charles de Gaulle,Paris\nJFK,John F Kennedy,New York\n';
+const airports2 = 'iata,name,city\nAMS,Schiphol,Amsterdam\nFRA,Frankfurt,Frankfurt\n';
+const airports3 = 'iata,name,city\nMAD,Barajas,Madrid\n';
+
+test('reference fullload: first load creates ref.<table> and its config row; a reload backs up first', async () => {
+  const root = newRoot();
+  const first = drop(root, REF_FULL, 'airports_20241201.csv', airports1);
+  const events = await watchOnce(root);
+  const [o1] = outcomes(events);
+  assert.equal(o1?.kind, 'processed', JSON.stringify(o1));
+  assert.deepEqual(
+    (await query<{ iata: string }>('SELECT iata FROM ref.airports ORDER BY iata')).map((r) => r.iata),
+    ['CDG', 'JFK', 'LHR'],
+  );
+  assert.ok(!fs.existsSync(first), 'the file left the drop folder');
+  const processed = listDir(path.join(root, REF_FULL, 'processed'));
+  assert.equal(processed.length, 1);
+  assert.match(processed[0]!, /^\d{8}T\d{6}_airports_20241201\.csv$/);
+  assert.equal(fs.readFileSync(path.join(root, REF_FULL, 'processed', processed[0]!), 'utf8'), airports1);
+
+  const [t1] = await tracking('airports_20241201.csv');
+  assert.equal(t1?.status, 'processed');
+  assert.equal(t1?.target_schema, 'ref');
+  assert.equal(t1?.table_name, 'airports');
+  assert.equal(t1?.detected_delimiter, ',');
+  assert.deepEqual(t1?.detected_headers, ['iata', 'name', 'city']);
+  assert.equal(t1?.rows_loaded, '3');
+  assert.match(t1?.file_hash ?? '', /^[0-9a-f]{64}$/);
+  const [cfg] = await query<{
+    table_name: string;
+    source_file: string;
+    load_type: string;
+    load_count: number;
+    is_active: boolean;
+  }>('SELECT * FROM ref.reference_data_cfg');
+  assert.deepEqual(
+    [cfg?.table_name, cfg?.source_file, cfg?.load_type, cfg?.load_count, cfg?.is_active],
+    ['airports', 'airports_20241201.csv', 'fullload', 1, true],
+  );
+  const [event] = await query<{ load_status: string; rows_loaded: string; source_code: string }>(
+    'SELECT * FROM datawarp.tbl_load_events WHERE load_id = $1',
+    [t1!.load_id],
+  );
+  assert.deepEqual(
+    [event?.load_status, event?.rows_loaded, event?.source_code],
+    ['completed', '3', 'ref.airports'],
+  );
+
+  // the next month's file replaces the rows, after a backup of the old ones
+  drop(root, REF_FULL, 'airports_20250101.csv', airports2);
+  const [o2] = outcomes(await watchOnce(root));
+  assert.equal(o2?.kind, 'processed');
+  assert.deepEqual(
+    (await query<{ iata: string }>('SELECT iata FROM ref.airports ORDER BY iata')).map((r) => r.iata),
+    ['AMS', 'FRA'],
+  );
+  const [t2] = await tracking('airports_20250101.csv');
+  assert.match(t2?.backup_table ?? '', /^bkp\.airports_\d{8}_\d{6}$/);
+  const backup = t2!.backup_table!.split('.')[1]!;
+  assert.deepEqual(
+    (await query<{ iata: string }>(`SELECT iata FROM bkp."${backup}" ORDER BY iata`)).map((r) => r.iata),
+    ['CDG', 'JFK', 'LHR'],
+  );
+  const [cfg2] = await query<{ source_file: string; load_count: number }>(
+    'SELECT * FROM ref.reference_data_cfg',
+  );
+  assert.deepEqual([cfg2?.source_file, cfg2?.load_count], ['airports_20250101.csv', 2]);
+
+  // with --keep-backups 1 the older backup goes when a new one is taken
+  drop(root, REF_FULL, 'airports_20250201.csv', airports3);
+  assert.equal(outcomes(await watchOnce(root, { keepBackups: 1 }))[0]?.kind, 'processed');
+  const backups = await query<{ relname: string }>(
+    `SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'bkp' AND relname LIKE 'airports_%' ORDER BY relname`,
+  );
+  assert.equal(backups.length, 1);
+  assert.deepEqual(
+    (await query<{ iata: string }>(`SELECT iata FROM bkp."${backups[0]!.relname}" ORDER BY iata`)).map(
+      (r) => r.iata,
+    ),
+    ['AMS', 'FRA'],
+    'the kept backup is the newest: the rows just replaced',
+  );
+});
+
+test('append adds rows to staging; the same content again is a duplicate, moved to processed/', async () => {
+  const root = newRoot();
+  const jan = 'region,sales\nNorth,10\nSouth,20\n';
+  const feb = 'region,sales\nNorth,11\nSouth,21\nEast,5\n';
+  drop(root, STG_APPEND, 'sales_2024-01.csv', jan);
+  drop(root, STG_APPEND, 'sales_2024-02.csv', feb);
+  const got = outcomes(await watchOnce(root));
+  assert.deepEqual(
+    got.map((o) => o.kind),
+    ['processed', 'processed'],
+  );
+  const [{ n, total }] = (await query<{ n: string; total: string }>(
+    'SELECT count(*) AS n, sum(sales) AS total FROM staging.sales',
+  )) as [{ n: string; total: string }];
+  assert.deepEqual([n, total], ['5', '67']);
+  assert.equal(
+    (await query(`SELECT 1 FROM ref.reference_data_cfg WHERE table_name = 'sales'`)).length,
+    0,
+    'no config row for staging data',
+  );
+
+  // the January file dropped again under another name: not loaded twice
+  drop(root, STG_APPEND, 'sales_2024-01 (1).csv', jan);
+  const [dup] = outcomes(await watchOnce(root));
+  assert.equal(dup?.kind, 'duplicate', JSON.stringify(dup));
+  const [{ n: after }] = (await query<{ n: string }>('SELECT count(*) AS n FROM staging.sales')) as [
+    { n: string },
+  ];
+  assert.equal(after, '5');
+  const [t] = await tracking('sales_2024-01 (1).csv');
+  assert.equal(t?.status, 'duplicate');
+  assert.ok(t?.moved_to && fs.existsSync(t.moved_to), 'the duplicate is in processed/');
+  assert.equal(path.basename(path.dirname(t.moved_to)), 'processed');
+  assert.equal(fs.readFileSync(t.moved_to, 'utf8'), jan);
+});
+
+test('a file matching >= 70 % of an existing table`s columns lands in that table', async () => {
+  const root = newRoot();
+  drop(root, REF_APPEND, 'carriers.csv', 'code,name,country,alliance\nBA,British Airways,UK,oneworld\n');
+  await watchOnce(root);
+  // 4 of 5 columns match carriers: same table, with the new column added
+  drop(
+    root,
+    REF_APPEND,
+    'airline_list.csv',
+    'code,name,country,alliance,hub\nAF,Air France,FR,SkyTeam,CDG\n',
+  );
+  const [o] = outcomes(await watchOnce(root));
+  assert.equal(o?.kind, 'processed');
+  assert.equal(o?.kind === 'processed' && o.table, 'carriers');
+  const rows = await query<{ code: string; hub: string | null }>(
+    'SELECT code, hub FROM ref.carriers ORDER BY code',
+  );
+  assert.deepEqual(rows, [
+    { code: 'AF', hub: 'CDG' },
+    { code: 'BA', hub: null },
+  ]);
+  // 2 of 5: a new table of the file's name
+  drop(root, REF_APPEND, 'fleet.csv', 'code,name,aircraft,seats,engines\nBA,747,B744,345,4\n');
+  const [o2] = outcomes(await watchOnce(root));
+  assert.equal(o2?.kind === 'processed' && o2.table, 'fleet');
+});
+
+test('a broken file goes to error/ with its JSON; bytes intact, database unchanged', async () => {
+  const root = newRoot();
+  const bytes = Buffer.concat([
+    Buffer.from('PK\u0003\u0004'),
+    Buffer.alloc(200, 0),
+    Buffer.from([0xff, 0xfe, 0x00, 0x07]),
+  ]);
+  const broken = drop(root, STG_APPEND, 'broken_2024.csv', bytes);
+  const tablesBefore = await query(
+    'SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = $1',
+    ['staging'],
+  );
+  const [o] = outcomes(await watchOnce(root));
+  assert.equal(o?.kind, 'error', JSON.stringify(o));
+  assert.ok(!fs.existsSync(broken));
+  const errDir = path.join(root, STG_APPEND, 'error');
+  const files = listDir(errDir);
+  assert.equal(files.length, 2, files.join(', '));
+  const moved = files.find((f) => f.endsWith('_broken_2024.csv'))!;
+  assert.match(moved, /^\d{8}T\d{6}_broken_2024\.csv$/);
+  assert.deepEqual(fs.readFileSync(path.join(errDir, moved)), bytes, 'original bytes kept');
+  const report = JSON.parse(fs.readFileSync(path.join(errDir, `${moved}.error.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  assert.equal(report.category, 'unreadable_file');
+  assert.match(String(report.message), /\w/);
+  assert.ok(report.hint, 'a hint for whoever dropped it');
+  assert.match(String(report.load_id), /^\d+$/);
+  assert.equal(report.file, 'broken_2024.csv');
+  assert.ok('detected_format' in report);
+  const [t] = await tracking('broken_2024.csv');
+  assert.equal(t?.status, 'error');
+  assert.equal(t?.error_category, 'unreadable_file');
+  const [ev] = await query<{ load_status: string }>(
+    'SELECT load_status FROM datawarp.tbl_load_events WHERE load_id = $1',
+    [report.load_id],
+  );
+  assert.equal(ev?.load_status, 'failed');
+  const tablesAfter = await query(
+    'SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = $1',
+    ['staging'],
+  );
+  assert.deepEqual(tablesAfter, tablesBefore, 'no table created');
+});
+
+test('a value that breaks the table rolls the whole file back: rows, backup and config untouched', async () => {
+  const root = newRoot();
+  drop(root, REF_FULL, 'ports.csv', 'code,depth\nFXT,15\nRTM,24\n');
+  await watchOnce(root);
+  const backupsBefore = await query(
+    `SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = 'bkp'`,
+  );
+  // depth is a date here: integer columns never widen to date, so the load must fail
+  drop(root, REF_FULL, 'ports_v2.csv', 'code,depth\nHAM,2024-01-01\nANR,2024-02-01\n');
+  const [o] = outcomes(await watchOnce(root));
+  assert.equal(o?.kind, 'error', JSON.stringify(o));
+  assert.deepEqual(await query('SELECT code, depth FROM ref.ports ORDER BY code'), [
+    { code: 'FXT', depth: 15 },
+    { code: 'RTM', depth: 24 },
+  ]);
+  const backupsAfter = await query(
+    `SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = 'bkp'`,
+  );
+  assert.deepEqual(backupsAfter, backupsBefore, 'the backup taken inside the failed transaction is gone too');
+  const [cfg] = await query<{ source_file: string }>(
+    `SELECT source_file FROM ref.reference_data_cfg WHERE table_name = 'ports'`,
+  );
+  assert.equal(cfg?.source_file, 'ports.csv');
+});
+
+test('a file written slowly in chunks is not picked up until it stops changing', async () => {
+  const root = newRoot();
+  const controller = new AbortController();
+  const events: WatchEvent[] = [];
+  const running = runWatcher(db.pool, {
+    root,
+    intervalMs: INTERVAL,
+    stableChecks: CHECKS,
+    once: false,
+    review: false,
+    keepBackups: 5,
+    staleClaimMs: 30_000,
+    signal: controller.signal,
+    user: 'tester',
+    onEvent: (e) => events.push(e),
+  });
+  const file = path.join(root, STG_APPEND, 'readings.csv');
+  fs.writeFileSync(file, 'sensor,value\n');
+  // 12 chunks, one every 60 ms: always changing within 3 x 50 ms
+  for (let i = 1; i <= 12; i++) {
+    await new Promise((r) => setTimeout(r, 60));
+    fs.appendFileSync(file, `s${i},${i}\n`);
+    assert.equal(outcomes(events).length, 0, `picked up while still being written (chunk ${i})`);
+  }
+  const finished = Date.now();
+  for (let i = 0; i < 100 && outcomes(events).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  controller.abort();
+  await running;
+  const [o] = outcomes(events);
+  assert.equal(o?.kind, 'processed', JSON.stringify(o));
+  assert.ok(Date.now() - finished >= CHECKS * INTERVAL, 'waited for the checks after the last write');
+  const [{ n }] = (await query<{ n: string }>('SELECT count(*) AS n FROM staging.readings')) as [
+    { n: string },
+  ];
+  assert.equal(n, '12', 'the whole file, not the part present when first seen');
+  assert.equal(events.filter((e) => e.kind === 'detected').length, 1);
+});
+
+test('a restarted watcher resumes a file that was waiting; a deleted file is forgotten', async () => {
+  const root = newRoot();
+  drop(root, STG_APPEND, 'stations.csv', 'code,name\nKGX,Kings Cross\n');
+  const gone = drop(root, STG_APPEND, 'gone.csv', 'a,b\n1,2\n');
+  // the first watcher stops after two checks: before the file is stable
+  const controller = new AbortController();
+  const first = runWatcher(db.pool, {
+    root,
+    intervalMs: INTERVAL,
+    stableChecks: CHECKS,
+    once: false,
+    review: false,
+    keepBackups: 5,
+    staleClaimMs: 30_000,
+    signal: controller.signal,
+    user: 'tester',
+  });
+  await new Promise((r) => setTimeout(r, INTERVAL * 2.2));
+  controller.abort();
+  await first;
+  const [waiting] = await tracking('stations.csv');
+  assert.ok(waiting && ['detected', 'waiting'].includes(waiting.status), waiting?.status);
+  assert.ok(fs.existsSync(path.join(root, STG_APPEND, 'stations.csv')));
+
+  fs.rmSync(gone);
+  const events = await watchOnce(root);
+  assert.deepEqual(
+    outcomes(events).map((o) => o.kind),
+    ['processed'],
+  );
+  const rows = await tracking('stations.csv');
+  assert.equal(rows.length, 1, 'the same tracking row carried on');
+  assert.equal(rows[0]!.id, waiting.id);
+  assert.equal(rows[0]!.status, 'processed');
+  assert.deepEqual(await tracking('gone.csv'), [], 'forgotten');
+  assert.ok(events.some((e) => e.kind === 'forgotten'));
+});
+
+test('review mode holds a file until approved (loaded) or rejected (moved to error/)', async () => {
+  const root = newRoot();
+  drop(root, REF_FULL, 'currencies.csv', 'code,name\nGBP,Pound sterling\nEUR,Euro\n');
+  drop(root, REF_FULL, 'languages.csv', 'code,name\nen,English\n');
+  const held = outcomes(await watchOnce(root, { review: true }));
+  assert.deepEqual(
+    held.map((o) => o.kind),
+    ['review', 'review'],
+  );
+  assert.equal((await query(`SELECT to_regclass('ref.currencies') AS t`))[0]!.t, null, 'nothing loaded yet');
+  const [cur] = await query<{
+    id: string;
+    status: string;
+    proposed_settings: { table: string; delimiter: string; columns: { name: string; type: string }[] };
+  }>(`SELECT * FROM ref.file_monitor_tracking WHERE file_name = 'currencies.csv'`);
+  assert.equal(cur?.status, 'review');
+  assert.equal(cur?.proposed_settings.table, 'currencies');
+  assert.equal(cur?.proposed_settings.delimiter, ',');
+  assert.deepEqual(
+    cur?.proposed_settings.columns.map((c) => c.name),
+    ['code', 'name'],
+  );
+  // a second pass leaves held files alone
+  assert.equal(outcomes(await watchOnce(root, { review: true })).length, 0);
+
+  const ctx = { pool: db.pool, user: 'reviewer', keepBackups: 5, signal: new AbortController().signal };
+  const approved = await approveFile(ctx, cur!.id, { table: 'currency_codes' });
+  assert.equal(approved.kind, 'processed', JSON.stringify(approved));
+  assert.deepEqual(await query('SELECT code FROM ref.currency_codes ORDER BY code'), [
+    { code: 'EUR' },
+    { code: 'GBP' },
+  ]);
+  const [after] = await query<{ status: string; reviewed_by: string }>(
+    'SELECT * FROM ref.file_monitor_tracking WHERE id = $1',
+    [cur!.id],
+  );
+  assert.deepEqual([after?.status, after?.reviewed_by], ['processed', 'reviewer']);
+  await assert.rejects(approveFile(ctx, cur!.id, {}), /not waiting for review/);
+
+  const [lang] = await tracking('languages.csv');
+  const r = await rejectFile(db.pool, lang!.id, 'reviewer', 'wrong list');
+  assert.ok(fs.existsSync(r.movedTo));
+  assert.equal(path.basename(path.dirname(r.movedTo)), 'error');
+  const report = JSON.parse(fs.readFileSync(`${r.movedTo}.error.json`, 'utf8')) as {
+    category: string;
+    message: string;
+  };
+  assert.equal(report.category, 'rejected');
+  assert.match(report.message, /wrong list/);
+  assert.equal((await query(`SELECT to_regclass('ref.languages') AS t`))[0]!.t, null);
+});
+
+test('hidden and temporary files are left alone and reported once', async () => {
+  const root = newRoot();
+  const lock = drop(root, REF_FULL, '~$airports.xlsx', 'lock');
+  const part = drop(root, REF_FULL, 'airports.csv.part', 'iata\nLHR\n');
+  const hidden = drop(root, REF_FULL, '.airports.csv', 'iata\nLHR\n');
+  const events = await watchOnce(root);
+  await watchOnce(root); // a second watcher reports them again (once each per watcher)
+  assert.deepEqual(
+    events
+      .filter((e) => e.kind === 'ignored')
+      .map((e) => (e.kind === 'ignored' ? path.basename(e.path) : ''))
+      .sort(),
+    ['.airports.csv', 'airports.csv.part', '~$airports.xlsx'],
+  );
+  for (const f of [lock, part, hidden]) assert.ok(fs.existsSync(f));
+  assert.equal(
+    (await query(`SELECT 1 FROM ref.file_monitor_tracking WHERE file_name LIKE '%airports.%'`)).length,
+    0,
+  );
+});

@@ -21,7 +21,8 @@ export interface CopyRowsInput {
   /** columns given the same value on every row (lineage), appended after the data columns */
   readonly constantColumns: readonly string[];
   readonly constants: readonly CopyValue[];
-  readonly rows: AsyncIterable<readonly CopyValue[]> | Iterable<readonly CopyValue[]>;
+  /** the rows, in batches (an array per chunk the reader produced) */
+  readonly batches: AsyncIterable<readonly (readonly CopyValue[])[]> | Iterable<readonly (readonly CopyValue[])[]>;
   readonly signal?: AbortSignal;
   /** called about every `progressEvery` rows with the running count */
   readonly onProgress?: (rows: number) => void;
@@ -77,16 +78,20 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
   let count = 0;
   let buffer = '';
   try {
-    for await (const row of input.rows) {
-      let line = '';
-      for (let i = 0; i < width; i++) {
-        const v = row[pick ? pick[i]! : i];
-        if (i > 0) line += '\t';
-        if (v === null || v === undefined) line += '\\N';
-        else line += NEEDS_ESCAPE.test(v) ? v.replace(ESCAPES, (c) => ESCAPED[c]!) : v;
+    let nextProgress = every;
+    for await (const batch of input.batches) {
+      for (let r = 0; r < batch.length; r++) {
+        const row = batch[r]!;
+        let line = '';
+        for (let i = 0; i < width; i++) {
+          const v = row[pick ? pick[i]! : i];
+          if (i > 0) line += '\t';
+          if (v === null || v === undefined) line += '\\N';
+          else line += NEEDS_ESCAPE.test(v) ? v.replace(ESCAPES, (c) => ESCAPED[c]!) : v;
+        }
+        buffer += line + suffix;
       }
-      buffer += line + suffix;
-      count++;
+      count += batch.length;
       if (buffer.length >= BATCH_CHARS) {
         if (serverError) throw serverError;
         if (signal?.aborted) throw signal.reason;
@@ -94,7 +99,8 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
         buffer = '';
         if (!ok) await Promise.race([once(stream, 'drain'), failed]);
       }
-      if (count % every === 0) {
+      if (count >= nextProgress) {
+        nextProgress = count + every;
         if (signal?.aborted) throw signal.reason;
         input.onProgress?.(count);
       }

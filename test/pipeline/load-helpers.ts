@@ -106,21 +106,29 @@ export function memorySource(t: MemoryTable): TableSource & { reads: number } {
     file: { reference: spec.file, name: spec.file, sha256: spec.sha256, bytes: spec.bytes },
     spec,
     table,
-    read(tbl: TableSpec, signal: AbortSignal | undefined): AsyncIterable<Row> {
+    read(tbl: TableSpec, signal: AbortSignal | undefined): AsyncIterable<Row[]> {
       src.reads++;
       return (async function* () {
         let n = 0;
+        let batch: Row[] = [];
         for (const r of t.rows) {
           n++;
           if (t.slowAfter !== undefined && n > t.slowAfter) await new Promise((res) => setTimeout(res, 1));
           signal?.throwIfAborted();
-          yield tbl.columns.map((c) => {
-            const v = r[c.sourceIndex] ?? '';
-            if (v === '' || SUPPRESSED.has(v)) return null;
-            if (!fitsType(v, c.type)) throw new TypeMisfit(c.name, v, n + 1);
-            return v;
-          });
+          batch.push(
+            tbl.columns.map((c) => {
+              const v = r[c.sourceIndex] ?? '';
+              if (v === '' || SUPPRESSED.has(v)) return null;
+              if (!fitsType(v, c.type)) throw new TypeMisfit(c.name, v, n + 1);
+              return v;
+            }),
+          );
+          if (batch.length >= 500 || t.slowAfter !== undefined) {
+            yield batch;
+            batch = [];
+          }
         }
+        if (batch.length) yield batch;
       })();
     },
     async refine(): Promise<TableSpec> {

@@ -59,7 +59,7 @@ export async function loadTable(
   src: TableSource,
   opts: LoadTableOptions,
 ): Promise<LoadResult> {
-  const started = Date.now();
+  const started = opts.startedAt ?? Date.now();
   const client = await pool.connect();
   try {
     return await loadWithClient(client, src, opts, started);
@@ -266,7 +266,7 @@ async function loadWithClient(
             period?.end ?? null,
             src.file.name,
           ],
-          rows: src.read(spec, opts.signal),
+          batches: src.read(spec, opts.signal),
           signal: opts.signal,
           onProgress: opts.onProgress ? (n) => opts.onProgress!(n, spec.rowCount || null) : undefined,
         });

@@ -25,8 +25,8 @@ export interface TableSource {
   readonly file: LoadedFile;
   readonly spec: FileSpec;
   readonly table: TableSpec;
-  /** typed rows of `table` (a refined spec after a misfit) */
-  readonly read: (table: TableSpec, signal: AbortSignal | undefined) => AsyncIterable<Row>;
+  /** typed rows of `table` (a refined spec after a misfit), in batches */
+  readonly read: (table: TableSpec, signal: AbortSignal | undefined) => AsyncIterable<readonly Row[]>;
   /** the table's column types from every row */
   readonly refine: () => Promise<TableSpec>;
 }
@@ -46,6 +46,8 @@ export interface LoadTableOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressListener;
   readonly user: string;
+  /** when the work began (ms since epoch), so durations include fetching and detection */
+  readonly startedAt?: number;
   /** today's date (ISO) for date-range checks; defaults to the database's current_date */
   readonly today?: string;
 }

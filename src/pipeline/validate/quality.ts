@@ -98,7 +98,11 @@ export async function checkQuality(
         `dates more than ${config.max_date_age_years} years back: ${old.map((p) => `${p.name} (earliest ${p.min})`).join(', ')}`,
       );
     if (!future.length && !old.length)
-      push('date_range', 'pass', `dates within range (${dated.length} date columns)`);
+      push(
+        'date_range',
+        'pass',
+        `dates within range (${dated.length} date column${dated.length === 1 ? '' : 's'})`,
+      );
   }
   return out;
 }

@@ -41,7 +41,14 @@ function removable(tokens: readonly Token[]): Set<number> {
         if (next?.digits && next.text.length === 2) drop.add(i + 1);
       }
     }
-    if (/^q[1-4]$/.test(t.lower) && (isYearToken(tokens[i + 1]) || isYearToken(tokens[i - 1]))) drop.add(i);
+    // quarters: `Q2` is tokenised as `q` + `2`
+    const quarterDigit = tokens[i + 1];
+    if (t.lower === 'q' && quarterDigit?.glued && /^[1-4]$/.test(quarterDigit.text)) {
+      if (isYearToken(tokens[i + 2]) || isYearToken(tokens[i - 1])) {
+        drop.add(i);
+        drop.add(i + 1);
+      }
+    }
     // version marks: v2, v2_1, rev3, final, draft, copy
     if (/^(v|rev|version)$/.test(t.lower) && tokens[i + 1]?.digits) {
       drop.add(i);

@@ -17,8 +17,10 @@ function modalWidth(grid: Grid): number {
   const counts = new Map<number, number>();
   for (const row of grid.rows) {
     const w = row.length;
-    if (w > 0) counts.set(w, (counts.get(w) ?? 0) + 1);
+    // one-field rows are titles and notes unless the whole text is one column
+    if (w > 1) counts.set(w, (counts.get(w) ?? 0) + 1);
   }
+  if (counts.size === 0) return grid.rows.some((r) => r.length > 0) ? 1 : 0;
   let best = 0;
   let bestCount = 0;
   for (const [w, c] of counts) if (c > bestCount || (c === bestCount && w > best)) [best, bestCount] = [w, c];
@@ -57,6 +59,11 @@ export function simpleRegions(grid: Grid): TableRegion[] {
   const skipRows: number[] = [];
   for (let r = top + 1; r <= bottom; r++) if (filled(grid, r) === 0) skipRows.push(r);
   const firstData = hasHeader ? top + 1 : top;
+  let title: string | undefined;
+  for (let r = 0; r < top && title === undefined; r++) {
+    const cell = grid.rows[r]?.find((c) => c && c.text.trim() !== '');
+    if (cell) title = cell.text.trim();
+  }
   return [
     {
       kind: 'data',
@@ -65,6 +72,7 @@ export function simpleRegions(grid: Grid): TableRegion[] {
       columns,
       headers,
       skipRows,
+      ...(title ? { title } : {}),
       confidence: 0.8,
       warnings: [],
     },

@@ -27,6 +27,8 @@ export class RecordParser {
   private readonly backslash: boolean;
   private readonly comment: number;
   private rest = '';
+  /** closing quotes followed by more text (`"a"b`): a sign the quote/escape guess is wrong */
+  strayQuotes = 0;
   /** physical line number of the next record's first line */
   private line = 1;
 
@@ -159,7 +161,10 @@ export class RecordParser {
               if (d === delim || d === LF || d === CR) break;
               e++;
             }
-            if (e > pos) value += s.slice(pos, e);
+            if (e > pos) {
+              value += s.slice(pos, e);
+              this.strayQuotes++;
+            }
             pos = e;
           }
           fields.push(value);
@@ -239,10 +244,11 @@ export function parseText(
   dialect: Pick<Dialect, 'delimiter' | 'quote' | 'escape' | 'comment'>,
   final = true,
   firstLine = 1,
-): RecordBatch {
+): RecordBatch & { strayQuotes: number } {
   const out: RecordBatch = { fields: [], lines: [] };
-  new RecordParser(dialect, Number.MAX_SAFE_INTEGER, firstLine).feed(text, final, out);
-  return out;
+  const parser = new RecordParser(dialect, Number.MAX_SAFE_INTEGER, firstLine);
+  parser.feed(text, final, out);
+  return { ...out, strayQuotes: parser.strayQuotes };
 }
 
 export interface StreamOptions {

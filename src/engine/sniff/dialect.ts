@@ -5,8 +5,10 @@
  * 1. a candidate that splits rows into more than one field beats one that does not;
  * 2. more rows sharing the most common field count (the table's width) is better, so preamble
  *    and footer lines cost little but a delimiter that also occurs inside values costs a lot;
- * 3. on a tie, the wider table wins (`,` over `:` in `12:30,a,b`);
- * 4. on a tie, the standard quote `"` and doubled-quote escaping win over rarer conventions.
+ * 3. on a tie, fewer disagreeing rows (comment lines taken out);
+ * 4. on a tie, fewer closing quotes followed by more text (`"a \\"b"` read with doubled quotes),
+ *    then the wider table (`,` over `:` in `12:30,a,b`);
+ * 5. on a tie, the standard quote `"` and doubled-quote escaping win over rarer conventions.
  */
 import type { Dialect } from '../table-spec.js';
 import { parseText } from '../read/csv.js';
@@ -32,6 +34,7 @@ interface Scored {
   consistent: number;
   rows: number;
   quoted: number;
+  strayQuotes: number;
   rank: number;
 }
 
@@ -67,7 +70,7 @@ export function detectLineTerminator(text: string): Dialect['lineTerminator'] {
 }
 
 function score(sample: string, dialect: Dialect, final: boolean): Scored {
-  const { fields } = parseText(sample, dialect, final);
+  const { fields, strayQuotes } = parseText(sample, dialect, final);
   const counts = new Map<number, number>();
   let rows = 0;
   let quoted = 0;
@@ -95,7 +98,7 @@ function score(sample: string, dialect: Dialect, final: boolean): Scored {
       if (before === d || before === '\n' || before === '\r') quoted++;
     }
   }
-  return { dialect, width, consistent, rows, quoted, rank: 0 };
+  return { dialect, width, consistent, rows, quoted, strayQuotes, rank: 0 };
 }
 
 function better(a: Scored, b: Scored): boolean {
@@ -103,6 +106,9 @@ function better(a: Scored, b: Scored): boolean {
   const bMulti = b.width > 1 ? 1 : 0;
   if (aMulti !== bMulti) return aMulti > bMulti;
   if (a.consistent !== b.consistent) return a.consistent > b.consistent;
+  // the same rows agree, but fewer rows disagree (comment lines taken out)
+  if (a.rows !== b.rows) return a.rows < b.rows;
+  if (a.strayQuotes !== b.strayQuotes) return a.strayQuotes < b.strayQuotes;
   if (a.width !== b.width) return a.width > b.width;
   return a.rank < b.rank;
 }

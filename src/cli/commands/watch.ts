@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DatawarpError, isDatawarpError } from '../../errors.js';
 import { currentUser } from '../../lifecycle/registry.js';
 import {
@@ -47,7 +47,11 @@ export function watchCommand(): Command {
   const watch = new Command('watch')
     .description('load files dropped into a folder tree once they have finished arriving')
     .argument('[dir]', 'the drop folder (default: <workspace>/dropoff; created if missing)')
-    .option('--interval <duration>', 'time between checks, e.g. 15s, 200ms', duration, 15_000)
+    .addOption(
+      new Option('--interval <duration>', 'time between checks, e.g. 15s, 200ms')
+        .argParser(duration)
+        .default(15_000, '15s'),
+    )
     .option('--stable-checks <n>', 'unchanged checks in a row before a file is loaded', positive, 6)
     .option('--once', 'exit when every file present has been dealt with')
     .option('--review', 'hold each file with its proposed settings until `watch approve` or `watch reject`')
@@ -67,7 +71,8 @@ Examples:
   $ datawarp watch                                  # <workspace>/dropoff, 6 checks x 15s
   $ datawarp watch /srv/dropoff --interval 5s --stable-checks 3
   $ datawarp watch --once --json                    # for cron: settle, load, exit
-  $ datawarp watch --review && datawarp watch status && datawarp watch approve 12 --table airports`,
+  $ datawarp watch --review                         # hold files; then, from another shell:
+  $ datawarp watch status && datawarp watch approve 12 --table airports`,
     )
     .action(async (dir: string | undefined, opts: WatchFlags, cmd: Command) => {
       const root = path.resolve(dir ?? defaultDropRoot(workspaceOf(cmd)));
@@ -113,7 +118,7 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ datawarp watch status --limit 5')
     .action(async (opts: { limit: number; json?: boolean }, cmd: Command) => {
       const status = await withWarehouse(cmd, (wh) => watchStatus(wh.pool, opts.limit));
-      if (opts.json) return printJson(status);
+      if (inherited(cmd).json) return printJson(status);
       printStatus(status);
     });
 
@@ -157,7 +162,12 @@ Examples:
         process.once('SIGTERM', stop);
         const outcome = await withWarehouse(cmd, (wh) =>
           approveFile(
-            { pool: wh.pool, user: currentUser(), keepBackups: 5, signal: controller.signal },
+            {
+              pool: wh.pool,
+              user: currentUser(),
+              keepBackups: inherited(cmd).keepBackups,
+              signal: controller.signal,
+            },
             id,
             changes,
           ),
@@ -165,7 +175,7 @@ Examples:
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
         });
-        if (opts.json) printJson(outcomeJson(outcome));
+        if (inherited(cmd).json) printJson(outcomeJson(outcome));
         else console.log(describeOutcome(outcome));
         if (outcome.kind === 'error') {
           throw new DatawarpError(
@@ -195,10 +205,20 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ datawarp watch reject 12 --reason "wrong month"')
     .action(async (id: string, opts: { reason?: string; json?: boolean }, cmd: Command) => {
       const r = await withWarehouse(cmd, (wh) => rejectFile(wh.pool, id, currentUser(), opts.reason));
-      if (opts.json) return printJson(r);
+      if (inherited(cmd).json) return printJson(r);
       console.log(`rejected #${r.id}: moved to ${r.movedTo}`);
     });
   return watch;
+}
+
+/**
+ * `watch` and its subcommands share `--json` (and `--keep-backups`): commander gives a flag after
+ * the subcommand's name to `watch`, so the subcommands read it from there too.
+ */
+function inherited(cmd: Command): { json: boolean; keepBackups: number } {
+  const own = cmd.opts<{ json?: boolean }>();
+  const parent = cmd.parent?.opts<{ json?: boolean; keepBackups?: number }>() ?? {};
+  return { json: Boolean(own.json || parent.json), keepBackups: parent.keepBackups ?? 5 };
 }
 
 function checkTableName(name: string): string {

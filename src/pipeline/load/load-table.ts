@@ -493,7 +493,8 @@ async function loadWithClient(
   } catch (err) {
     if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
     const cancelled = isCancellation(err, opts.signal);
-    const failure = cancelled ? err : describeFailure(err, src);
+    // the reader reports its own cancellation; the signal's reason says who cancelled
+    const failure = cancelled ? (opts.signal?.aborted ? opts.signal.reason : err) : describeFailure(err, src);
     await finishLoadEvent(client, loadId, {
       load_status: cancelled ? 'cancelled' : 'failed',
       source_rows: spec.rowCount,

@@ -23,7 +23,7 @@ CREATE TABLE datawarp.tbl_manifest_files (
   url              text,
   local_path       text,
   period           text,
-  mode             text CHECK (mode IN ('append', 'replace')),
+  mode             text CHECK (mode IN ('append', 'replace', 'fullload')),
   sheet            text,
   member           text,
   status           text NOT NULL DEFAULT 'pending'

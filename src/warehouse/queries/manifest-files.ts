@@ -49,7 +49,11 @@ export interface ManifestFileEntry {
 }
 
 /** Record a run of the manifest named `name` (found at `path` this time); returns its id. */
-export async function touchManifest(db: pg.ClientBase, name: string, path: string): Promise<string> {
+export async function touchManifest(
+  db: pg.ClientBase | pg.Pool,
+  name: string,
+  path: string,
+): Promise<string> {
   const { rows } = await db.query<{ manifest_id: string }>(
     `INSERT INTO datawarp.tbl_manifests (manifest_name, manifest_path)
      VALUES ($1, $2)
@@ -60,7 +64,7 @@ export async function touchManifest(db: pg.ClientBase, name: string, path: strin
   return rows[0]!.manifest_id;
 }
 
-export async function getManifest(db: pg.ClientBase, name: string): Promise<ManifestRow | null> {
+export async function getManifest(db: pg.ClientBase | pg.Pool, name: string): Promise<ManifestRow | null> {
   const { rows } = await db.query<ManifestRow>(
     `SELECT * FROM datawarp.tbl_manifests WHERE manifest_name = $1`,
     [name],
@@ -69,7 +73,7 @@ export async function getManifest(db: pg.ClientBase, name: string): Promise<Mani
 }
 
 export async function setManifestState(
-  db: pg.ClientBase,
+  db: pg.ClientBase | pg.Pool,
   manifestId: string,
   state: string,
   loadedAt: Date | null,
@@ -82,7 +86,10 @@ export async function setManifestState(
   );
 }
 
-export async function listManifestFiles(db: pg.ClientBase, manifestId: string): Promise<ManifestFileRow[]> {
+export async function listManifestFiles(
+  db: pg.ClientBase | pg.Pool,
+  manifestId: string,
+): Promise<ManifestFileRow[]> {
   const { rows } = await db.query<ManifestFileRow>(
     `SELECT * FROM datawarp.tbl_manifest_files WHERE manifest_id = $1 ORDER BY source_code, period NULLS FIRST, id`,
     [manifestId],
@@ -92,7 +99,7 @@ export async function listManifestFiles(db: pg.ClientBase, manifestId: string): 
 
 /** Make sure every entry has a status row (new ones start `pending`); existing rows keep theirs. */
 export async function ensureManifestFiles(
-  db: pg.ClientBase,
+  db: pg.ClientBase | pg.Pool,
   manifestId: string,
   entries: readonly ManifestFileEntry[],
 ): Promise<void> {
@@ -107,7 +114,7 @@ export async function ensureManifestFiles(
   );
 }
 
-export async function markFileRunning(db: pg.ClientBase, id: string): Promise<void> {
+export async function markFileRunning(db: pg.ClientBase | pg.Pool, id: string): Promise<void> {
   await db.query(
     `UPDATE datawarp.tbl_manifest_files
         SET status = 'running', attempts = attempts + 1, started_at = now(), completed_at = NULL,
@@ -128,7 +135,11 @@ export interface FileOutcome {
   errorHint?: string | null;
 }
 
-export async function markFileDone(db: pg.ClientBase, id: string, outcome: FileOutcome): Promise<void> {
+export async function markFileDone(
+  db: pg.ClientBase | pg.Pool,
+  id: string,
+  outcome: FileOutcome,
+): Promise<void> {
   await db.query(
     `UPDATE datawarp.tbl_manifest_files
         SET status = $2, local_path = coalesce($3, local_path), load_id = coalesce($4, load_id),

@@ -1,0 +1,109 @@
+import { Command } from 'commander';
+import { DatawarpError, EXIT } from '../../errors.js';
+import { currentUser } from '../../lifecycle/registry.js';
+import { loadBatch, type BatchFileResult, type BatchResult } from '../../pipeline/load-batch.js';
+import { loadConfig } from '../../storage/config.js';
+import { safeDecode } from '../../storage/download.js';
+import { withWarehouse, workspaceOf } from '../context.js';
+import { plural, printJson, renderTable } from '../output.js';
+
+interface LoadBatchFlags {
+  validate?: boolean;
+  force?: boolean;
+  only?: string[];
+  offline?: boolean;
+  json?: boolean;
+}
+
+export function loadBatchCommand(): Command {
+  return new Command('load-batch')
+    .description('load every enabled source and file of a manifest, in period order; re-runs resume')
+    .argument('<manifest>', 'manifest YAML file (see docs/manifests.md)')
+    .option('--validate', 'enforce validation gates: a file that fails one is rolled back')
+    .option('--force', 'load files again even when they were loaded before')
+    .option('--only <code...>', 'only these sources (a disabled source named here is loaded too)')
+    .option('--offline', 'use only the download cache; fetch nothing')
+    .option('--json', 'print the results as JSON')
+    .addHelpText(
+      'after',
+      `
+Sources not yet registered are registered when the manifest (or datawarp.yaml defaults:) gives their
+owner, domain, publication and purpose; others are refused. One file's failure does not stop the
+rest; the exit code is 8 when any file failed. \`datawarp manifest status MANIFEST\` shows each file.
+
+Examples:
+  $ datawarp load-batch manifests/active/adhd_may25.yaml
+  $ datawarp load-batch adhd.yaml --only adhd_may25_data --force
+  $ datawarp load-batch adhd.yaml --offline --json`,
+    )
+    .action(async (manifest: string, opts: LoadBatchFlags, cmd: Command) => {
+      const ws = workspaceOf(cmd);
+      const config = loadConfig(ws);
+      const live = !opts.json && process.stderr.isTTY;
+      const result = await withWarehouse(cmd, (wh) =>
+        loadBatch(wh.pool, {
+          manifest,
+          workspace: ws,
+          config,
+          user: currentUser(),
+          validate: opts.validate,
+          force: opts.force,
+          only: opts.only,
+          offline: opts.offline,
+          onEvent: (e) => {
+            if (opts.json) return;
+            if (e.kind === 'registered') process.stderr.write(`registered source ${e.source}\n`);
+            else if (e.kind === 'refused') process.stderr.write(`refused: ${e.reason}\n`);
+            else if (live)
+              process.stderr.write(
+                `[${e.index}/${e.total}] ${e.result.source} ${e.result.period ?? ''} ${e.result.status}\n`,
+              );
+          },
+        }),
+      );
+      if (opts.json) printJson(result);
+      else printSummary(result);
+      if (result.failed > 0)
+        throw new DatawarpError(
+          'BATCH_FAILED',
+          `${plural(result.failed, 'file')} of ${result.files.length} failed`,
+          {
+            file: result.manifest,
+            hint: `see \`datawarp manifest status ${manifest}\`; a re-run loads only what is not loaded yet`,
+            exitCode: EXIT.partial,
+          },
+        );
+    });
+}
+
+function where(r: BatchFileResult): string {
+  const name = safeDecode(r.file.split('/').pop() ?? r.file);
+  return [name, r.member, r.sheet].filter(Boolean).join(' / ');
+}
+
+function printSummary(result: BatchResult): void {
+  console.log(
+    renderTable(
+      ['source', 'period', 'file', 'mode', 'status', 'rows', 'load', 'error'],
+      result.files.map((r) => [
+        r.source,
+        r.period ?? '',
+        where(r),
+        r.mode,
+        r.status,
+        r.rows,
+        r.loadId ?? '',
+        r.error ? r.error.message : '',
+      ]),
+    ),
+  );
+  const by = (s: string) => result.files.filter((r) => r.status === s).length;
+  console.log(
+    `\n${result.name}: ${plural(by('loaded'), 'file')} loaded, ${by('unchanged') + by('already_loaded')} already loaded, ` +
+      `${result.failed} failed; manifest state ${result.state}`,
+  );
+  if (result.registered.length) console.log(`registered: ${result.registered.join(', ')}`);
+  if (result.columnsDescribed)
+    console.log(`column descriptions from the manifest: ${plural(result.columnsDescribed, 'column')}`);
+  for (const d of result.duplicates) console.log(`warning: ${d.message}`);
+}

@@ -1,0 +1,73 @@
+/**
+ * Which sources load-batch may register: a source is registered only when the manifest (the
+ * source, then its `manifest:` block) or `datawarp.yaml`'s `defaults:` say who owns it, what
+ * publication and domain it belongs to, and why it is loaded. Nothing is loaded that nobody
+ * asked for.
+ */
+import { z } from 'zod';
+import type { SourceRegistration } from '../../lifecycle/registry.js';
+import type { Config } from '../../storage/config.js';
+import type { Manifest, ManifestSource } from './schema.js';
+
+/** `defaults:` in datawarp.yaml. */
+const Defaults = z
+  .object({
+    owner: z.string().optional(),
+    domain: z.string().optional(),
+    publication: z.string().optional(),
+    purpose: z.string().optional(),
+    retention_days: z.number().int().positive().optional(),
+  })
+  .partial();
+
+export type RegistrationPlan =
+  | { readonly kind: 'register'; readonly registration: SourceRegistration }
+  | { readonly kind: 'refuse'; readonly missing: readonly string[] };
+
+export function configDefaults(config: Config): z.output<typeof Defaults> {
+  const parsed = Defaults.safeParse((config as Record<string, unknown>).defaults ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+export function planRegistration(
+  manifest: Manifest,
+  source: ManifestSource,
+  config: Config,
+): RegistrationPlan {
+  const defaults = configDefaults(config);
+  const m = manifest.manifest;
+  const pick = (key: 'owner' | 'domain' | 'publication' | 'purpose') =>
+    nonEmpty(source[key]) ?? nonEmpty(m[key]) ?? nonEmpty(defaults[key]);
+  const publication = pick('publication') ?? nonEmpty(pageTitleOf(m.publication_context));
+  const owner = pick('owner');
+  const domain = pick('domain');
+  const purpose = pick('purpose');
+  const missing = [
+    ...(owner ? [] : ['owner']),
+    ...(domain ? [] : ['domain']),
+    ...(purpose ? [] : ['purpose']),
+    ...(publication ? [] : ['publication']),
+  ];
+  if (missing.length) return { kind: 'refuse', missing };
+  return {
+    kind: 'register',
+    registration: {
+      sourceCode: source.code,
+      publication: publication!,
+      domain: domain!,
+      owner: owner!,
+      purpose: purpose!,
+      retentionDays: source.retention_days ?? m.retention_days ?? defaults.retention_days,
+      loadMode: source.load_mode ?? source.files[0]?.mode ?? 'replace',
+    },
+  };
+}
+
+function nonEmpty(v: string | null | undefined): string | undefined {
+  return v && v.trim() ? v.trim() : undefined;
+}
+
+function pageTitleOf(context: unknown): string | undefined {
+  const title = (context as { page_title?: unknown } | null | undefined)?.page_title;
+  return typeof title === 'string' ? title : undefined;
+}

@@ -1,0 +1,346 @@
+/**
+ * manifest create → load-batch end to end against a local HTTP server serving two monthly
+ * landing pages and their files: registration from config defaults, a failing file among good
+ * ones, resume after the failure, offline re-run from the download cache, a corrupted cache entry
+ * fetched again, duplicates across periods, column metadata, manifest state.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadBatch, type BatchResult } from '../../src/pipeline/load-batch.js';
+import { createManifest } from '../../src/pipeline/manifest/create.js';
+import { readManifest } from '../../src/pipeline/manifest/parse.js';
+import { manifestStatus } from '../../src/pipeline/manifest/status.js';
+import { parseConfig } from '../../src/storage/config.js';
+import { readDownloadIndex } from '../../src/storage/download.js';
+import { resolveWorkspace } from '../../src/storage/workspace.js';
+import { tempDir } from '../helpers/cli.js';
+import { createTestDatabase } from '../helpers/db.js';
+
+const db = await createTestDatabase();
+
+const AGES = ['0 to 4', '5 to 17', '18 to 24', '25+'];
+const INDICATORS = ['ADHD001', 'ADHD002', 'ADHD003', 'ADHD004'];
+
+/** One month of indicator values: only that month's rows (an incremental publication). */
+function monthCsv(day: string, seed: number): string {
+  const lines = ['REPORTING_PERIOD_START_DATE,INDICATOR_ID,AGE_GROUP,VALUE'];
+  for (const ind of INDICATORS)
+    for (const age of AGES) lines.push(`${day},${ind},${age},${seed + lines.length * 7}`);
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** Every month from Jan 2024 to `lastMonth`: each release repeats all history. */
+function historyCsv(lastMonth: number): string {
+  const lines = ['MONTH_START,REGION,REFERRALS'];
+  for (let m = 0; m < lastMonth; m++) {
+    const y = 2024 + Math.floor(m / 12);
+    const mm = String((m % 12) + 1).padStart(2, '0');
+    for (const region of ['North', 'South'])
+      lines.push(`01/${mm}/${y},${region},${100 + m * 3 + region.length}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const FILES: Record<string, string> = {
+  '/files/ADHD_May25.csv': monthCsv('01/05/2025', 1000),
+  '/files/ADHD_Jun25.csv': monthCsv('01/06/2025', 2000),
+  '/files/MHSDS%20Historic%20May%202025.csv': historyCsv(17),
+  '/files/MHSDS%20Historic%20June%202025.csv': historyCsv(18),
+  '/files/Practice%20Mapping%20May25.csv': 'PRACTICE_CODE,PCN_CODE\nA81001,U1\nA81002,U1\nA81003,U2\n',
+};
+
+function page(title: string, links: string[]): string {
+  return `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1><ul>
+${links.map((l) => `<li><a href="${l}">${decodeURIComponent(l.split('/').pop()!)}</a></li>`).join('\n')}
+<li><a href="/files/supporting-info.pdf">Supporting information (PDF)</a></li>
+</ul></body></html>`;
+}
+
+const PAGES: Record<string, string> = {
+  '/pub/adhd/may-2025': page('ADHD Management Information - May 2025', [
+    '/files/ADHD_May25.csv',
+    '/files/MHSDS%20Historic%20May%202025.csv',
+    '/files/Practice%20Mapping%20May25.csv',
+  ]),
+  '/pub/adhd/june-2025': page('ADHD Management Information - June 2025', [
+    '/files/ADHD_Jun25.csv',
+    '/files/this-host-does-not-resolve.csv',
+    '/files/MHSDS%20Historic%20June%202025.csv',
+  ]),
+};
+
+const hits = new Map<string, number>();
+/** URLs answering 500 right now (a failing file among good ones) */
+const broken = new Set<string>();
+const server = http.createServer((req, res) => {
+  const url = req.url ?? '/';
+  hits.set(url, (hits.get(url) ?? 0) + 1);
+  if (broken.has(url)) {
+    res.statusCode = 500;
+    return void res.end('oops');
+  }
+  if (PAGES[url]) {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    return void res.end(PAGES[url]);
+  }
+  if (FILES[url] !== undefined) return void res.end(FILES[url]);
+  res.statusCode = 404;
+  res.end('not found');
+});
+let base = '';
+before(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const root = tempDir();
+const ws = resolveWorkspace(root);
+const manifestFile = path.join(root, 'manifests', 'adhd.yaml');
+const fast = { backoffMs: 5, retries: 1, timeoutMs: 5000 };
+const noDefaults = parseConfig('');
+const withDefaults = parseConfig(`
+defaults:
+  owner: adhd-team@nhs.net
+  domain: Clinical - Mental Health
+  purpose: Monitor ADHD referrals and waits
+`);
+
+function run(extra: Partial<Parameters<typeof loadBatch>[1]> = {}): Promise<BatchResult> {
+  return loadBatch(db.pool, {
+    manifest: manifestFile,
+    workspace: ws,
+    config: withDefaults,
+    user: 'tester',
+    download: fast,
+    ...extra,
+  });
+}
+
+const statusOf = (r: BatchResult, source: string, period: string) =>
+  r.files.find((f) => f.source === source && f.period === period)?.status;
+
+test('manifest create reads two landing pages into one draft: stable codes, a period per file', async () => {
+  const result = await createManifest(ws, {
+    inputs: [`${base}/pub/adhd/may-2025`, `${base}/pub/adhd/june-2025`],
+    output: manifestFile,
+    download: fast,
+  });
+  assert.equal(result.files, 5);
+  assert.deepEqual(
+    result.failures.map((f) => f.code),
+    ['DOWNLOAD_FAILED'],
+    'the dead link is reported, the rest is described',
+  );
+  assert.match(result.failures[0]!.message, /this-host-does-not-resolve\.csv: HTTP 404/);
+  const { manifest, warnings } = readManifest(manifestFile);
+  assert.deepEqual(warnings, []);
+  assert.equal(manifest.manifest.state, 'draft');
+  assert.equal(manifest.manifest.publication, 'ADHD Management Information - May 2025');
+  const byCode = new Map(manifest.sources.map((s) => [s.code, s]));
+  assert.deepEqual([...byCode.keys()].sort(), ['adhd', 'mhsds_historic', 'practice_mapping']);
+  const adhd = byCode.get('adhd')!;
+  assert.deepEqual(
+    adhd.files.map((f) => [f.period, f.url]),
+    [
+      ['2025-05', `${base}/files/ADHD_May25.csv`],
+      ['2025-06', `${base}/files/ADHD_Jun25.csv`],
+    ],
+  );
+  assert.equal(adhd.load_mode_pattern, 'incremental');
+  assert.equal(adhd.load_mode, 'append');
+  assert.deepEqual(
+    adhd.columns?.map((c) => [c.original_name, c.data_type]),
+    [
+      ['REPORTING_PERIOD_START_DATE', 'date'],
+      ['INDICATOR_ID', 'text'],
+      ['AGE_GROUP', 'text'],
+      ['VALUE', 'integer'],
+    ],
+  );
+  const history = byCode.get('mhsds_historic')!;
+  assert.equal(history.load_mode_pattern, 'time_series_overlapping');
+  assert.equal(history.load_mode, 'fullload');
+  assert.ok((history.load_mode_confidence ?? 0) >= 0.9);
+  assert.equal(byCode.get('practice_mapping')?.load_mode_pattern, 'reference');
+  // the downloads went through the cache, under their decoded names
+  const cached = Object.values(readDownloadIndex(ws).downloads).map((e) => path.basename(e.path));
+  assert.ok(cached.includes('MHSDS Historic May 2025.csv'), cached.join(', '));
+});
+
+test('load-batch refuses sources nobody owns, and loads nothing', async () => {
+  const r = await run({ config: noDefaults });
+  assert.equal(r.registered.length, 0);
+  assert.deepEqual(r.refused.map((x) => x.source).sort(), ['adhd', 'mhsds_historic', 'practice_mapping']);
+  assert.match(r.refused[0]!.reason, /does not say its owner, domain, purpose/);
+  assert.ok(r.files.every((f) => f.status === 'refused'));
+  assert.equal(r.failed, 5);
+  const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM datawarp.tbl_data_sources`);
+  assert.equal(rows[0].n, 0);
+});
+
+test('load-batch registers from defaults, loads in period order, and one failing file does not stop the rest', async () => {
+  broken.add('/files/ADHD_Jun25.csv');
+  // the cache already holds every file (manifest create fetched them): make June's copy stale
+  const entry = readDownloadIndex(ws).downloads[`${base}/files/ADHD_Jun25.csv`]!;
+  fs.rmSync(path.join(root, 'downloads', entry.path));
+  const r = await run();
+  broken.delete('/files/ADHD_Jun25.csv');
+  assert.deepEqual([...r.registered].sort(), ['adhd', 'mhsds_historic', 'practice_mapping']);
+  assert.equal(statusOf(r, 'adhd', '2025-05'), 'loaded');
+  assert.equal(statusOf(r, 'adhd', '2025-06'), 'failed');
+  assert.match(
+    r.files.find((f) => f.period === '2025-06' && f.source === 'adhd')!.error!.message,
+    /HTTP 500/,
+  );
+  assert.equal(statusOf(r, 'mhsds_historic', '2025-05'), 'loaded');
+  assert.equal(statusOf(r, 'mhsds_historic', '2025-06'), 'loaded');
+  assert.equal(r.failed, 1);
+  assert.equal(r.state, 'draft', 'not loaded while a file is missing');
+  // period order: May's history loaded before June's; fullload leaves only June's release
+  const history = await db.pool.query(
+    `SELECT _period, count(*)::int AS n FROM staging.tbl_mhsds_historic GROUP BY 1 ORDER BY 1`,
+  );
+  assert.deepEqual(history.rows, [{ _period: '2025-06', n: 36 }]);
+  const adhd = await db.pool.query(`SELECT _period, count(*)::int AS n FROM staging.tbl_adhd GROUP BY 1`);
+  assert.deepEqual(adhd.rows, [{ _period: '2025-05', n: 16 }]);
+  const status = await manifestStatus(db.pool, manifestFile);
+  assert.deepEqual(status.counts, { pending: 0, running: 0, loaded: 4, failed: 1, skipped: 0 });
+  const failed = status.files.find((f) => f.status === 'failed')!;
+  assert.equal(failed.attempts, 1, 'the refused run was no attempt to load');
+  assert.match(failed.error ?? '', /HTTP 500/);
+});
+
+test('a re-run resumes: only the failed file is loaded, the manifest becomes loaded', async () => {
+  const before = hits.get('/files/ADHD_May25.csv') ?? 0;
+  const r = await run();
+  assert.equal(r.failed, 0);
+  assert.deepEqual(r.files.map((f) => `${f.source} ${f.period} ${f.status}`).sort(), [
+    'adhd 2025-05 already_loaded',
+    'adhd 2025-06 loaded',
+    'mhsds_historic 2025-05 already_loaded',
+    'mhsds_historic 2025-06 already_loaded',
+    'practice_mapping 2025-05 already_loaded',
+  ]);
+  assert.equal(hits.get('/files/ADHD_May25.csv') ?? 0, before, 'loaded files are not fetched again');
+  assert.equal(r.state, 'loaded');
+  const { manifest } = readManifest(manifestFile);
+  assert.equal(manifest.manifest.state, 'loaded');
+  assert.ok(manifest.manifest.last_loaded);
+  assert.equal(manifest.sources.find((s) => s.code === 'adhd')?.last_loaded, manifest.manifest.last_loaded);
+  const adhd = await db.pool.query(
+    `SELECT _period, count(*)::int AS n FROM staging.tbl_adhd GROUP BY 1 ORDER BY 1`,
+  );
+  assert.deepEqual(adhd.rows, [
+    { _period: '2025-05', n: 16 },
+    { _period: '2025-06', n: 16 },
+  ]);
+  assert.deepEqual(r.duplicates, [], 'incremental months share no rows');
+});
+
+test('--offline --force reloads everything from the download cache without touching the network', async () => {
+  const total = () => [...hits.values()].reduce((a, b) => a + b, 0);
+  const before = total();
+  const r = await run({ offline: true, force: true });
+  assert.equal(r.failed, 0, JSON.stringify(r.files.filter((f) => f.error)));
+  assert.ok(r.files.every((f) => f.fromCache === true));
+  assert.equal(total(), before);
+  const adhd = await db.pool.query(`SELECT count(*)::int AS n FROM staging.tbl_adhd`);
+  assert.equal(adhd.rows[0].n, 64, '--force on an append source adds the rows again, as asked');
+  const history = await db.pool.query(`SELECT count(*)::int AS n FROM staging.tbl_mhsds_historic`);
+  assert.equal(history.rows[0].n, 36, 'fullload: still only the latest release');
+});
+
+test('a corrupted cache entry is fetched again; offline it is a clear per-file error', async () => {
+  const url = `${base}/files/Practice%20Mapping%20May25.csv`;
+  const entry = readDownloadIndex(ws).downloads[url]!;
+  fs.writeFileSync(path.join(root, 'downloads', entry.path), 'PRACTICE_CODE,PCN_CODE\nX,Y\n');
+  const offline = await run({ offline: true, force: true, only: ['practice_mapping'] });
+  assert.equal(offline.failed, 1);
+  assert.match(
+    offline.files[0]!.error!.message,
+    /cached copy is changed \(sha256 mismatch\) and --offline forbids/,
+  );
+  const before = hits.get('/files/Practice%20Mapping%20May25.csv') ?? 0;
+  const online = await run({ force: true, only: ['practice_mapping'] });
+  assert.equal(online.failed, 0);
+  assert.equal(online.files[0]?.fromCache, false);
+  assert.equal(hits.get('/files/Practice%20Mapping%20May25.csv'), before + 1);
+  const rows = await db.pool.query(`SELECT practice_code FROM staging.tbl_practice_mapping ORDER BY 1`);
+  assert.deepEqual(
+    rows.rows.map((r) => r.practice_code),
+    ['A81001', 'A81002', 'A81003'],
+  );
+});
+
+test('rows repeated across periods are reported with a suggested mode, and nothing is changed', async () => {
+  const file = path.join(root, 'manifests', 'history-append.yaml');
+  fs.writeFileSync(
+    file,
+    `manifest:
+  name: history_append
+  owner: adhd-team@nhs.net
+  domain: Clinical - Mental Health
+  purpose: Referral history
+  publication: MHSDS
+sources:
+- code: history_appended
+  columns:
+  - original_name: REFERRALS
+    semantic_name: referrals
+    description: Referrals received in the month
+    is_measure: true
+    is_dimension: false
+    query_keywords: [referrals, count]
+  files:
+  - url: ${base}/files/MHSDS%20Historic%20May%202025.csv
+    period: 2025-05
+    mode: append
+  - url: ${base}/files/MHSDS%20Historic%20June%202025.csv
+    period: 2025-06
+    mode: append
+`,
+  );
+  const r = await loadBatch(db.pool, {
+    manifest: file,
+    workspace: ws,
+    config: noDefaults,
+    user: 'tester',
+    download: fast,
+  });
+  assert.equal(r.failed, 0);
+  assert.deepEqual(r.registered, ['history_appended']);
+  assert.equal(r.duplicates.length, 1);
+  const d = r.duplicates[0]!;
+  assert.equal(d.rows, 34 + 36);
+  assert.equal(d.repeatedRows, 34, "June's release repeats all 34 of May's rows");
+  assert.equal(d.suggestion.mode, 'fullload');
+  assert.match(d.message, /load_mode: fullload .* Nothing was changed\./);
+  const count = await db.pool.query(`SELECT count(*)::int AS n FROM staging.tbl_history_appended`);
+  assert.equal(count.rows[0].n, 70, 'the rows stay until the user decides');
+  const meta = await db.pool.query(
+    `SELECT column_name, semantic_name, description, is_measure, query_keywords
+       FROM datawarp.tbl_column_metadata WHERE source_code = 'history_appended' AND column_name = 'referrals'`,
+  );
+  assert.deepEqual(meta.rows, [
+    {
+      column_name: 'referrals',
+      semantic_name: 'referrals',
+      description: 'Referrals received in the month',
+      is_measure: true,
+      query_keywords: ['referrals', 'count'],
+    },
+  ]);
+  assert.equal(r.columnsDescribed, 1);
+});
+
+test('--only names an unknown source: a usage error before anything runs', async () => {
+  await assert.rejects(run({ only: ['nope'] }), /--only nope: no such source/);
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type pg from 'pg';
+import pg from 'pg';
 import { approveFile, rejectFile, runWatcher, type WatchEvent } from '../../src/pipeline/watch/index.js';
 import { ensureDropTree } from '../../src/pipeline/watch/tree.js';
 import { tempDir } from '../helpers/cli.js';
@@ -443,5 +443,112 @@ test('hidden and temporary files are left alone and reported once', async () => 
   assert.equal(
     (await query(`SELECT 1 FROM ref.file_monitor_tracking WHERE file_name LIKE '%airports.%'`)).length,
     0,
+  );
+});
+
+test('approve --header-row: the reviewer says where the header is; names and types follow', async () => {
+  const root = newRoot();
+  drop(root, STG_APPEND, 'beds.csv', 'Bed census,exported\nward,beds\nA1,12\nB2,8\n');
+  const [held] = outcomes(await watchOnce(root, { review: true }));
+  assert.equal(held?.kind, 'review');
+  const ctx = { pool: db.pool, user: 'reviewer', keepBackups: 5, signal: new AbortController().signal };
+  const o = await approveFile(ctx, held!.id, { headerRow: 2 });
+  assert.equal(o.kind, 'processed', JSON.stringify(o));
+  assert.deepEqual(await query('SELECT ward, beds FROM staging.beds ORDER BY ward'), [
+    { ward: 'A1', beds: 12 },
+    { ward: 'B2', beds: 8 },
+  ]);
+  const [t] = await tracking('beds.csv');
+  assert.deepEqual(t?.detected_headers, ['ward', 'beds']);
+});
+
+test('a watcher that died mid-file leaves a claim another watcher takes back and finishes', async () => {
+  const root = newRoot();
+  const file = drop(root, STG_APPEND, 'orphans.csv', 'k,v\na,1\n');
+  // what a killed watcher leaves: a stable row claimed long ago, its connection (and lock) gone
+  await db.pool.query(
+    `INSERT INTO ref.file_monitor_tracking (file_path, file_name, file_size, load_type, is_reference_data, status,
+                                            stable_checks, claimed_by, claimed_at)
+     VALUES ($1, 'orphans.csv', 8, 'append', false, 'processing', 3, 'dead-host:1:abc', now() - interval '1 hour')`,
+    [file],
+  );
+  const events: WatchEvent[] = [];
+  await runWatcher(db.pool, {
+    root,
+    intervalMs: INTERVAL,
+    stableChecks: CHECKS,
+    once: true,
+    review: false,
+    keepBackups: 5,
+    staleClaimMs: 1000,
+    signal: new AbortController().signal,
+    user: 'tester',
+    onEvent: (e) => events.push(e),
+  });
+  assert.ok(events.some((e) => e.kind === 'recovered'));
+  assert.deepEqual(
+    outcomes(events).map((o) => o.kind),
+    ['processed'],
+  );
+  const rows = await tracking('orphans.csv');
+  assert.deepEqual(
+    rows.map((r) => r.status),
+    ['processed'],
+  );
+  assert.deepEqual(await query('SELECT k, v FROM staging.orphans'), [{ k: 'a', v: 1 }]);
+});
+
+test('the database dropping the watcher`s connections mid-load: retried, loaded exactly once', async () => {
+  const root = newRoot();
+  const lines = ['id,label'];
+  for (let i = 0; i < 150_000; i++) lines.push(`${i},row ${i}`);
+  drop(root, STG_APPEND, 'bulk.csv', lines.join('\n') + '\n');
+  const app = `dw_watch_${process.pid}`;
+  const pool = new pg.Pool({ connectionString: db.url, application_name: app, max: 4 });
+  pool.on('error', () => undefined);
+  const events: WatchEvent[] = [];
+  const watching = runWatcher(pool, {
+    root,
+    intervalMs: INTERVAL,
+    stableChecks: CHECKS,
+    once: true,
+    review: false,
+    keepBackups: 5,
+    staleClaimMs: 30_000,
+    signal: new AbortController().signal,
+    user: 'tester',
+    onEvent: (e) => events.push(e),
+  });
+  // as a server restart or failover would: end every session of the watcher during its COPY
+  let killed = 0;
+  for (let i = 0; i < 400 && killed === 0; i++) {
+    const { rows } = await db.pool.query<{ n: string }>(
+      `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+        WHERE application_name = $1 AND query LIKE 'COPY "staging"."bulk"%'`,
+      [app],
+    );
+    killed = Number(rows[0]?.n ?? 0);
+    if (!killed) await new Promise((r) => setTimeout(r, 10));
+  }
+  await db.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+    app,
+  ]);
+  await watching;
+  await pool.end();
+  assert.ok(killed > 0, 'the load was interrupted');
+  assert.ok(events.some((e) => e.kind === 'database-down'));
+  const done = outcomes(events).filter((o) => o.kind !== 'released');
+  assert.deepEqual(
+    done.map((o) => o.kind),
+    ['processed'],
+  );
+  const [{ n, loads }] = (await query<{ n: string; loads: string }>(
+    'SELECT count(*) AS n, count(DISTINCT _load_id) AS loads FROM staging.bulk',
+  )) as [{ n: string; loads: string }];
+  assert.deepEqual([n, loads], ['150000', '1']);
+  const rows = await tracking('bulk.csv');
+  assert.deepEqual(
+    rows.map((r) => r.status),
+    ['processed'],
   );
 });

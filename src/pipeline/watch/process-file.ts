@@ -26,6 +26,7 @@ import {
 import { isDatabaseDown } from './db-down.js';
 import { describeFailure, type ErrorReport } from './error-report.js';
 import { sha256File } from './hash.js';
+import { applyHeaderRow } from './header-row.js';
 import { errorReportPath, moveFile, outcomePath, writeJsonAtomic } from './moves.js';
 import { proposeSettings, type ReviewChanges } from './review-settings.js';
 import { chooseTable, type TableChoice } from './table-match.js';
@@ -106,8 +107,10 @@ export async function processClaimed(
   }
   try {
     const hash = await sha256File(file);
-    const spec = await detectFile(file, detectOptions(row, changes));
-    const tableSpec = pickTable(spec, changes?.tableId ?? null, file);
+    let spec = await detectFile(file, detectOptions(row, changes));
+    let tableSpec = pickTable(spec, changes?.tableId ?? null, file);
+    if (changes?.headerRow)
+      ({ spec, table: tableSpec } = await applyHeaderRow(file, spec, tableSpec, changes.headerRow));
     detected = {
       hash,
       format: spec.format,
@@ -119,6 +122,8 @@ export async function processClaimed(
     };
 
     client = await ctx.pool.connect();
+    // a connection lost mid-COPY also fails the COPY; without a listener it would crash the process
+    client.on('error', ignoreConnectionError);
     await client.query('BEGIN');
     inTransaction = true;
     if (!(await lockClaimedRow(client, id, ctx.claimant))) {
@@ -224,6 +229,7 @@ export async function processClaimed(
     if (client && inTransaction) await client.query('ROLLBACK').catch(() => undefined);
     if (client && loadId) await releaseLoadLock(client, loadId).catch(() => undefined);
     if (isDatabaseDown(err)) {
+      client?.off('error', ignoreConnectionError);
       client?.release(err as Error);
       client = null;
       return { kind: 'released', id, file, reason: 'database' };
@@ -239,9 +245,12 @@ export async function processClaimed(
       throw err2;
     }
   } finally {
+    client?.off('error', ignoreConnectionError);
     client?.release();
   }
 }
+
+function ignoreConnectionError(): void {}
 
 /** The error path: record why, move the file to `error/` with its report beside it. */
 async function failFile(
@@ -314,8 +323,8 @@ function detectOptions(row: TrackingRow, changes: ReviewChanges | null): DetectO
   return {
     displayName: row.file_name,
     ...(changes?.sheet ? { sheet: changes.sheet } : {}),
-    ...(changes?.headerless ? { headerless: true } : {}),
-    ...(changes?.headerRow ? { headerRow: changes.headerRow } : {}),
+    // a given header row is applied to a headerless detection (header-row.ts)
+    ...(changes?.headerless || changes?.headerRow ? { headerless: true } : {}),
   };
 }
 

@@ -144,7 +144,7 @@ function buildTable(
   });
   const warnings = [...region.warnings, ...context.extraWarnings, ...guesses.flatMap((g) => g.warnings)];
   if (ragged > 0) warnings.push(`${ragged} row(s) in the sample have a different number of fields`);
-  let lastLine = lineOf(lastSeen);
+  let lastLine = dataRecords === 0 ? lineOf(firstData) - 1 : lineOf(lastSeen);
   let rowCount = dataRecords;
   if (reachesEnd && context.tailEnd) {
     // the table runs past the head sample: its end comes from the tail, its size is estimated

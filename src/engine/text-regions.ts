@@ -6,6 +6,7 @@
  */
 import { cellAt, type Grid, type TableRegion } from './grid.js';
 import { ColumnStats, decideColumn } from './infer/index.js';
+import { findTables } from './structure/index.js';
 
 function filled(grid: Grid, r: number): number {
   let n = 0;
@@ -40,7 +41,11 @@ export function simpleRegions(grid: Grid): TableRegion[] {
   while (bottom > top && (filled(grid, bottom) === 0 || narrow(bottom))) bottom--;
   const columns = Array.from({ length: width }, (_, j) => j);
   const header = columns.map((c) => cellAt(grid, top, c).text.trim());
-  let hasHeader = false;
+  // a single row of distinct words is a header over no data (a header-only export)
+  let hasHeader =
+    bottom === top &&
+    header.every((h) => h !== '' && !/^[-+]?[\d.,]+$/.test(h)) &&
+    new Set(header).size === header.length;
   if (bottom > top) {
     const body = columns.map(() => new ColumnStats());
     for (let r = top + 1; r <= Math.min(bottom, top + 500); r++) {
@@ -68,7 +73,7 @@ export function simpleRegions(grid: Grid): TableRegion[] {
     {
       kind: 'data',
       headerRows: hasHeader ? [top, top] : null,
-      dataRows: [firstData, Math.max(firstData, bottom)],
+      dataRows: [firstData, Math.max(firstData - 1, bottom)],
       columns,
       headers,
       skipRows,
@@ -89,7 +94,51 @@ function headerFitsType(text: string, type: string): boolean {
   return type === 'timestamp' && t === 'date';
 }
 
-/** The regions of a text grid (see module comment). */
+/**
+ * In a text file every field of a record belongs to the table: a column that is empty in the
+ * sample may hold data further down, so the structure finder's spacer-column and side-by-side
+ * splits are undone. Its row structure (titles, header rows, stacked blocks, footers) is kept.
+ */
+function widenForText(grid: Grid, regions: readonly TableRegion[]): TableRegion[] {
+  const merged: TableRegion[] = [];
+  for (const r of [...regions].sort((a, b) => a.dataRows[0] - b.dataRows[0])) {
+    const prev = merged[merged.length - 1];
+    // side by side: the same rows, split at an empty column
+    if (prev && r.dataRows[0] <= prev.dataRows[1] && r.dataRows[1] >= prev.dataRows[0]) continue;
+    merged.push(r);
+  }
+  return merged.map((r) => {
+    const first = r.headerRows?.[0] ?? r.dataRows[0];
+    const widths = new Map<number, number>();
+    for (let row = r.dataRows[0]; row <= r.dataRows[1]; row++) {
+      const w = grid.rows[row]?.length ?? 0;
+      if (w > 0) widths.set(w, (widths.get(w) ?? 0) + 1);
+    }
+    let width = 0;
+    let best = 0;
+    for (const [w, c] of widths) if (c > best || (c === best && w > width)) [width, best] = [w, c];
+    for (let row = first; row < r.dataRows[0]; row++) width = Math.max(width, grid.rows[row]?.length ?? 0);
+    // a column the finder saw with header text is kept even in a ragged file
+    for (let j = 0; j < r.columns.length; j++) if (r.headers[j]) width = Math.max(width, r.columns[j]! + 1);
+    const known = new Map(r.columns.map((c, j) => [c, r.headers[j] ?? '']));
+    const columns = Array.from({ length: width }, (_, c) => c);
+    const headers = columns.map((c) => {
+      if (known.has(c)) return known.get(c)!;
+      if (!r.headerRows) return '';
+      const parts: string[] = [];
+      for (let row = r.headerRows[0]; row <= r.headerRows[1]; row++) {
+        const t = cellAt(grid, row, c).text.trim();
+        if (t) parts.push(t);
+      }
+      return parts.join(' - ');
+    });
+    return { ...r, columns, headers };
+  });
+}
+
+/** The regions of a text grid: the structure finder's, or the simple reading when it finds none. */
 export function findRegions(grid: Grid): TableRegion[] {
-  return simpleRegions(grid);
+  if (process.env.DW_SIMPLE_REGIONS) return simpleRegions(grid);
+  const found = findTables(grid);
+  return found.length > 0 ? widenForText(grid, found) : simpleRegions(grid);
 }

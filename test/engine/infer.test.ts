@@ -27,6 +27,8 @@ test('the most specific type that every value fits', () => {
     [['1.5', '2'], 'numeric'],
     [['1e5', '2.5'], 'double precision'],
     [['true', 'FALSE', 'yes'], 'boolean'],
+    [['Y', 'N'], 'text'],
+    [['2024-03-08', '03/10/2024'], 'text'],
     [['2024-01-31', '2024-02-29'], 'date'],
     [['2024-01-31 10:00:00', '2024-02-01'], 'timestamp'],
     [['01JAN2021', '15MAR2021'], 'date'],

@@ -10,15 +10,12 @@ import { dateShape } from './date.js';
 import { isNullToken, isSuppressionMarker } from './markers.js';
 import { integerWidth, isPlainInteger, parseNumber } from './number.js';
 
+// Single letters (Y/N, T/F) stay text: in real files they are as often codes as flags.
 const BOOLEANS: Readonly<Record<string, boolean>> = {
   true: true,
   false: false,
   yes: true,
   no: false,
-  y: true,
-  n: false,
-  t: true,
-  f: false,
 };
 
 export function parseBoolean(text: string): boolean | undefined {
@@ -117,11 +114,10 @@ export class ColumnStats {
     }
     if (d.kind === 'timestamp') this.timestamp = true;
     // YYYYMMDD only reads as a date when every value is written so (see allYmd8)
+    // a column that mixes ways of writing dates (`2024-03-08`, `03/10/2024`) is not read as
+    // dates: the mix leaves the day/month order of the odd ones in doubt
     if (this.datePattern === null) this.datePattern = d.pattern;
-    else if (this.datePattern !== d.pattern) {
-      if (this.datePattern === 'ymd8' || d.pattern === 'ymd8') this.mixedDatePatterns = true;
-      else this.datePattern = 'mixed';
-    }
+    else if (this.datePattern !== d.pattern) this.mixedDatePatterns = true;
     if (d.slash) {
       this.slashDates++;
       if (d.slash.firstOver12) this.firstOver12 = true;

@@ -111,6 +111,15 @@ export class RecordParser {
       const fields: string[] = [];
       for (;;) {
         let c = pos < n ? s.charCodeAt(pos) : -1;
+        if (c === 32 && quote >= 0) {
+          // `a, "b, c"`: spaces before an opening quote do not make the quote part of the value
+          let k = pos;
+          while (k < n && s.charCodeAt(k) === 32) k++;
+          if (k < n && s.charCodeAt(k) === quote) {
+            pos = k;
+            c = quote;
+          }
+        }
         if (c === quote) {
           // quoted field
           pos++;

@@ -13,7 +13,9 @@
 import type { Dialect } from '../table-spec.js';
 import { parseText } from '../read/csv.js';
 
-export const DELIMITERS = [',', ';', '\t', '|', ':', '^', '~'] as const;
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+/** Tried only when no common delimiter splits the rows: `:` also occurs in every time value. */
+export const RARE_DELIMITERS = [':', '^', '~'] as const;
 const QUOTES = ['"', "'", null] as const;
 
 /** Characters of sample the dialect is chosen on (the whole head is parsed later with the winner). */
@@ -123,29 +125,48 @@ export function detectDialect(text: string, whole: boolean, fixed: Partial<Diale
   const lineTerminator = fixed.lineTerminator ?? detectLineTerminator(text);
   const hasHashLines = /(^|[\r\n])#/.test(sample);
   const hasBackslashQuote = /\\["']/.test(sample);
-  const delimiters = fixed.delimiter ? [fixed.delimiter] : DELIMITERS.filter((d) => sample.includes(d));
-  if (delimiters.length === 0) delimiters.push(',');
   const quotes = fixed.quote !== undefined ? [fixed.quote] : QUOTES;
   const comments: (string | null)[] = hasHashLines ? [null, '#'] : [null];
   const escapesFor = (q: string | null): (string | null)[] =>
     q === null ? [null] : hasBackslashQuote ? [null, '\\'] : [null];
 
-  let best: Scored | null = null;
-  let rank = 0;
-  for (const delimiter of delimiters) {
-    for (const quote of quotes) {
-      for (const escape of escapesFor(quote)) {
-        for (const comment of comments) {
-          const s = score(sample, { delimiter, quote, escape, lineTerminator, comment }, final);
-          // a quote convention nobody uses ranks below the standard one; an unused comment too
-          s.rank =
-            rank++ + (quote !== null && quote !== '"' && s.quoted === 0 ? 1000 : 0) + (comment ? 500 : 0);
-          if (!best || better(s, best)) best = s;
+  const pick = (delims: readonly string[]): Scored => {
+    let quoted: Scored | null = null;
+    let unquoted: Scored | null = null;
+    let rank = 0;
+    for (const delimiter of delims) {
+      for (const quote of quotes) {
+        for (const escape of escapesFor(quote)) {
+          for (const comment of comments) {
+            const s = score(sample, { delimiter, quote, escape, lineTerminator, comment }, final);
+            // a rarer quote nobody uses is the same as no quote at all
+            if (quote !== null && quote !== '"' && s.quoted === 0) continue;
+            // an unused comment convention ranks below none
+            s.rank = rank++ + (comment ? 500 : 0);
+            if (quote === null) {
+              if (!unquoted || better(s, unquoted)) unquoted = s;
+            } else if (!quoted || better(s, quoted)) quoted = s;
+          }
         }
       }
     }
+    // Reading without quotes wins only by a wide margin: splitting `"1,000"` at its comma makes
+    // wide, consistent-looking rows out of quoted values.
+    if (!quoted) return unquoted!;
+    if (!unquoted) return quoted;
+    const clearlyBetter =
+      unquoted.consistent > quoted.consistent * 1.5 && unquoted.consistent - quoted.consistent > 2;
+    return clearlyBetter || (quoted.quoted === 0 && better(unquoted, quoted)) ? unquoted : quoted;
+  };
+  const common = fixed.delimiter ? [fixed.delimiter] : DELIMITERS.filter((d) => sample.includes(d));
+  let b = pick(common.length > 0 ? common : [',']);
+  if (!fixed.delimiter && b.width <= 1) {
+    const rare = RARE_DELIMITERS.filter((d) => sample.includes(d));
+    if (rare.length > 0) {
+      const r = pick(rare);
+      if (r.width > 1 && r.rows > 0 && r.consistent / r.rows >= 0.9) b = r;
+    }
   }
-  const b = best!;
   const dialect: Dialect = b.dialect;
   return { dialect, width: b.width, consistency: b.rows === 0 ? 0 : b.consistent / b.rows };
 }

@@ -155,7 +155,9 @@ export function detectDialect(text: string, whole: boolean, fixed: Partial<Diale
     if (!quoted) return unquoted!;
     if (!unquoted) return quoted;
     const clearlyBetter =
-      unquoted.consistent > quoted.consistent * 1.5 && unquoted.consistent - quoted.consistent > 2;
+      better(unquoted, quoted) &&
+      unquoted.consistent > quoted.consistent * 1.5 &&
+      unquoted.consistent - quoted.consistent > 2;
     return clearlyBetter || (quoted.quoted === 0 && better(unquoted, quoted)) ? unquoted : quoted;
   };
   const common = fixed.delimiter ? [fixed.delimiter] : DELIMITERS.filter((d) => sample.includes(d));

@@ -552,3 +552,21 @@ test('the database dropping the watcher`s connections mid-load: retried, loaded 
     ['processed'],
   );
 });
+
+test('fullload: the content already in the table is a duplicate; an older version again is a restore', async () => {
+  const root = newRoot();
+  const v1 = 'code,rate\nGBP,1\nEUR,1.17\n';
+  const v2 = 'code,rate\nGBP,1\nEUR,1.19\n';
+  drop(root, REF_FULL, 'rates_20240101.csv', v1);
+  await watchOnce(root);
+  drop(root, REF_FULL, 'rates_20240102.csv', v1);
+  assert.equal(outcomes(await watchOnce(root))[0]?.kind, 'duplicate');
+  drop(root, REF_FULL, 'rates_20240103.csv', v2);
+  assert.equal(outcomes(await watchOnce(root))[0]?.kind, 'processed');
+  drop(root, REF_FULL, 'rates_20240104.csv', v1);
+  assert.equal(outcomes(await watchOnce(root))[0]?.kind, 'processed', 'v1 is loaded again over v2');
+  assert.deepEqual(await query(`SELECT code, rate::text AS rate FROM ref.rates ORDER BY code`), [
+    { code: 'EUR', rate: '1.17' },
+    { code: 'GBP', rate: '1' },
+  ]);
+});

@@ -150,7 +150,7 @@ Examples:
         cmd: Command,
       ) => {
         const changes: ReviewChanges = {
-          ...(opts.table ? { table: checkTableName(opts.table) } : {}),
+          ...(opts.table ? { table: opts.table } : {}),
           ...(opts.headerRow ? { headerRow: opts.headerRow } : {}),
           ...(opts.headerless ? { headerless: true } : {}),
           ...(opts.sheet ? { sheet: opts.sheet } : {}),
@@ -221,14 +221,6 @@ function inherited(cmd: Command): { json: boolean; keepBackups: number } {
   return { json: Boolean(own.json || parent.json), keepBackups: parent.keepBackups ?? 5 };
 }
 
-function checkTableName(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
-    throw new DatawarpError('USAGE', `--table ${JSON.stringify(name)} is not a table name`, {
-      hint: 'use lowercase letters, digits and underscores, starting with a letter (at most 63)',
-    });
-  return name;
-}
-
 function printEvent(opts: WatchFlags): (e: WatchEvent) => void {
   return (e) => {
     switch (e.kind) {
@@ -251,6 +243,9 @@ function printEvent(opts: WatchFlags): (e: WatchEvent) => void {
         break;
       case 'file':
         console.log(describeOutcome(e.outcome));
+        break;
+      case 'problem':
+        console.error(`#${e.id} ${e.path}: ${e.message}`);
         break;
       case 'database-down':
         console.error(`database unavailable (${e.message}); retrying in ${formatDuration(e.retryInMs)}`);

@@ -12,7 +12,7 @@ import {
   startLoadEvent,
   type NewLoadEvent,
 } from '../../warehouse/queries/load-events.js';
-import { listTableColumns } from '../../warehouse/queries/watch-tables.js';
+import { listTableColumns, lockTableForLoad } from '../../warehouse/queries/watch-tables.js';
 import {
   findProcessedHash,
   finishRow,
@@ -106,6 +106,17 @@ export async function processClaimed(
     return { kind: 'released', id, file, reason: 'file gone' };
   }
   try {
+    // lock the row first: a long hash or detection of a big file must not look like a dead claim
+    client = await ctx.pool.connect();
+    // a connection lost mid-COPY also fails the COPY; without a listener it would crash the process
+    client.on('error', ignoreConnectionError);
+    await client.query('BEGIN');
+    inTransaction = true;
+    if (!(await lockClaimedRow(client, id, ctx.claimant))) {
+      await client.query('ROLLBACK');
+      inTransaction = false;
+      return { kind: 'released', id, file, reason: 'claim lost' };
+    }
     const hash = await sha256File(file);
     let spec = await detectFile(file, detectOptions(row, changes));
     let tableSpec = pickTable(spec, changes?.tableId ?? null, file);
@@ -121,16 +132,6 @@ export async function processClaimed(
       table: null,
     };
 
-    client = await ctx.pool.connect();
-    // a connection lost mid-COPY also fails the COPY; without a listener it would crash the process
-    client.on('error', ignoreConnectionError);
-    await client.query('BEGIN');
-    inTransaction = true;
-    if (!(await lockClaimedRow(client, id, ctx.claimant))) {
-      await client.query('ROLLBACK');
-      inTransaction = false;
-      return { kind: 'released', id, file, reason: 'claim lost' };
-    }
     const choice: TableChoice = changes?.table
       ? { kind: 'named', table: changes.table, exists: true }
       : chooseTable(
@@ -150,7 +151,9 @@ export async function processClaimed(
       return { kind: 'review', id, file, proposed };
     }
 
-    const earlier = await findProcessedHash(client, schema, table, hash);
+    // loads into one table queue here, so two watchers cannot both miss the other's duplicate
+    await lockTableForLoad(client, schema, table);
+    const earlier = await findProcessedHash(client, schema, table, hash, row.load_type === 'fullload');
     if (earlier) {
       const movedTo = outcomePath(file, 'processed');
       await finishRow(client, id, {

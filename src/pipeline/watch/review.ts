@@ -12,6 +12,7 @@ import type { ErrorReport } from './error-report.js';
 import { errorReportPath, moveFile, outcomePath, writeJsonAtomic } from './moves.js';
 import { processClaimed, type FileOutcome } from './process-file.js';
 import type { ReviewChanges } from './review-settings.js';
+import { RESERVED_TABLES } from './table-name.js';
 import { newClaimant } from './watcher.js';
 
 /**
@@ -56,6 +57,7 @@ export async function approveFile(
   id: string,
   changes: ReviewChanges,
 ): Promise<FileOutcome> {
+  if (changes.table !== undefined) checkTableName(changes.table);
   const claimant = newClaimant();
   const row = await claimForReview(ctx.pool, id, claimant);
   await recordApproval(ctx.pool, id, changes, ctx.user);
@@ -116,4 +118,13 @@ export async function rejectFile(
   writeJsonAtomic(errorReportPath(movedTo), report);
   moveFile(row.file_path, movedTo);
   return { id, file: row.file_path, movedTo };
+}
+
+/** A reviewer's `--table`: a plain lower_snake name, and never one of the watcher's own tables. */
+function checkTableName(name: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name) || RESERVED_TABLES.has(name)) {
+    throw new DatawarpError('USAGE', `--table ${JSON.stringify(name)} cannot be used as a table name`, {
+      hint: `use lowercase letters, digits and underscores (at most 63), not ${[...RESERVED_TABLES].join(' or ')}`,
+    });
+  }
 }

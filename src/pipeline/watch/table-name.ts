@@ -6,9 +6,9 @@ import { tableNameFrom } from '../../engine/table-name.js';
  * `flight_schedules`. The watcher's own tables in `ref` are never a target, so a file named like
  * one is given a suffix rather than written into the tracking table.
  */
-const RESERVED = new Set(['file_monitor_tracking', 'reference_data_cfg']);
+export const RESERVED_TABLES: ReadonlySet<string> = new Set(['file_monitor_tracking', 'reference_data_cfg']);
 
 export function tableNameForFile(fileName: string): string {
   const name = tableNameFrom(fileName);
-  return RESERVED.has(name) ? `${name}_data` : name;
+  return RESERVED_TABLES.has(name) ? `${name}_data` : name;
 }

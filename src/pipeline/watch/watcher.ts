@@ -47,6 +47,7 @@ export type WatchEvent =
   | { readonly kind: 'forgotten'; readonly id: string; readonly path: string }
   | { readonly kind: 'recovered'; readonly ids: readonly string[] }
   | { readonly kind: 'file'; readonly outcome: FileOutcome }
+  | { readonly kind: 'problem'; readonly id: string; readonly path: string; readonly message: string }
   | { readonly kind: 'database-down'; readonly message: string; readonly retryInMs: number }
   | { readonly kind: 'database-back' }
   | { readonly kind: 'stopped'; readonly reason: 'signal' | 'once' };
@@ -167,7 +168,18 @@ export async function runWatcher(pool: pg.Pool, options: WatchOptions): Promise<
         pending--; // another watcher has it
         continue;
       }
-      const outcome = await processClaimed(ctx, claimed);
+      let outcome: FileOutcome;
+      try {
+        outcome = await processClaimed(ctx, claimed);
+      } catch (err) {
+        // e.g. the move after a commit failed (permissions, disk): report it and carry on with the
+        // other files; the file stays in the drop folder and its next pass is a duplicate
+        if (isDatabaseDown(err)) throw err;
+        emit({ kind: 'problem', id: claimed.id, path: claimed.file_path, message: (err as Error).message });
+        await unclaimRow(pool, claimed.id, claimant, 'waiting');
+        pending--;
+        continue;
+      }
       emit({ kind: 'file', outcome });
       switch (outcome.kind) {
         case 'processed':

@@ -224,17 +224,26 @@ export async function recordDetection(db: Db, id: string, d: Detected): Promise<
   );
 }
 
-/** Was this content already loaded into this table? Returns the earlier row. */
+/**
+ * Was this content already loaded into this table? Returns the earlier row. With `latestOnly`
+ * (full reloads) only the newest load counts: the table holds exactly that content, while
+ * dropping an older version again is a deliberate restore.
+ */
 export async function findProcessedHash(
   db: Db,
   schema: string,
   table: string,
   hash: string,
+  latestOnly = false,
 ): Promise<TrackingRow | null> {
   const { rows } = await db.query<TrackingRow>(
-    `SELECT * FROM ${T}
-      WHERE status = 'processed' AND target_schema = $1 AND table_name = $2 AND file_hash = $3
-      ORDER BY id LIMIT 1`,
+    latestOnly
+      ? `SELECT * FROM (SELECT * FROM ${T} WHERE status = 'processed' AND target_schema = $1 AND table_name = $2
+                         ORDER BY processed_at DESC, id DESC LIMIT 1) latest
+          WHERE file_hash = $3`
+      : `SELECT * FROM ${T}
+          WHERE status = 'processed' AND target_schema = $1 AND table_name = $2 AND file_hash = $3
+          ORDER BY id LIMIT 1`,
     [schema, table, hash],
   );
   return rows[0] ?? null;

@@ -352,8 +352,10 @@ async function loadOneFile(
           message: (err as Error)?.message ?? String(err),
           hint: 'this is a bug in datawarp',
         };
+    // a cancelled file goes back to pending: nothing of it was loaded and nothing failed
+    const cancelled = opts.signal?.aborted === true;
     await markFileDone(pool, row.id, {
-      status: 'failed',
+      status: cancelled ? 'pending' : 'failed',
       errorCode: error.code,
       errorMessage: error.message,
       errorHint: error.hint,

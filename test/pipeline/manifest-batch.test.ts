@@ -344,3 +344,45 @@ sources:
 test('--only names an unknown source: a usage error before anything runs', async () => {
   await assert.rejects(run({ only: ['nope'] }), /--only nope: no such source/);
 });
+
+test('--validate: a file that fails a gate is rolled back and counted as failed; the others load', async () => {
+  const file = path.join(root, 'manifests', 'gated.yaml');
+  fs.writeFileSync(
+    file,
+    `manifest:
+  name: gated
+  owner: adhd-team@nhs.net
+  domain: Clinical - Mental Health
+  purpose: Gate test
+  publication: ADHD
+sources:
+- code: gated_tiny
+  files:
+  - url: ${base}/files/Practice%20Mapping%20May25.csv
+    period: 2025-05
+- code: gated_big
+  files:
+  - url: ${base}/files/ADHD_May25.csv
+    period: 2025-05
+`,
+  );
+  const config = parseConfig('validation:\n  min_rows: 10\n  levels:\n    min_rows: fail\n');
+  const r = await loadBatch(db.pool, {
+    manifest: file,
+    workspace: ws,
+    config,
+    user: 'tester',
+    validate: true,
+  });
+  assert.deepEqual(
+    r.files.map((f) => `${f.source} ${f.status}`),
+    ['gated_tiny held', 'gated_big loaded'],
+  );
+  assert.equal(r.failed, 1);
+  assert.match(r.files[0]!.error!.message, /rolled back: validation failed \(.*min_rows.*\)/);
+  const tiny = await db.pool.query(`SELECT to_regclass('staging.tbl_gated_tiny') IS NULL AS gone`);
+  assert.equal(tiny.rows[0].gone, true, 'the rolled-back load left no table');
+  const status = await manifestStatus(db.pool, file);
+  assert.equal(status.files[0]?.status, 'failed');
+  assert.equal(status.state, 'draft');
+});

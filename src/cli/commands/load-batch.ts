@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { DatawarpError, EXIT } from '../../errors.js';
+import { DatawarpError, EXIT, isDatawarpError } from '../../errors.js';
 import { currentUser } from '../../lifecycle/registry.js';
 import { loadBatch, type BatchFileResult, type BatchResult } from '../../pipeline/load-batch.js';
+import { abortOnSignals, cancelledError } from '../../pipeline/load/index.js';
 import { loadConfig } from '../../storage/config.js';
 import { safeDecode } from '../../storage/download.js';
 import { withWarehouse, workspaceOf } from '../context.js';
@@ -40,6 +41,9 @@ Examples:
       const ws = workspaceOf(cmd);
       const config = loadConfig(ws);
       const live = !opts.json && process.stderr.isTTY;
+      // Ctrl-C rolls back the file in progress; the files done stay done and a re-run resumes
+      const controller = new AbortController();
+      const removeHandlers = abortOnSignals(controller);
       const result = await withWarehouse(cmd, (wh) =>
         loadBatch(wh.pool, {
           manifest,
@@ -50,6 +54,7 @@ Examples:
           force: opts.force,
           only: opts.only,
           offline: opts.offline,
+          signal: controller.signal,
           onEvent: (e) => {
             if (opts.json) return;
             if (e.kind === 'registered') process.stderr.write(`registered source ${e.source}\n`);
@@ -60,9 +65,11 @@ Examples:
               );
           },
         }),
-      );
+      ).finally(removeHandlers);
       if (opts.json) printJson(result);
       else printSummary(result);
+      if (controller.signal.aborted)
+        throw isDatawarpError(controller.signal.reason) ? controller.signal.reason : cancelledError();
       if (result.failed > 0)
         throw new DatawarpError(
           'BATCH_FAILED',

@@ -125,7 +125,7 @@ export async function markFileRunning(db: pg.ClientBase | pg.Pool, id: string): 
 }
 
 export interface FileOutcome {
-  status: Exclude<ManifestFileStatus, 'pending' | 'running'>;
+  status: Exclude<ManifestFileStatus, 'running'>;
   localPath?: string | null;
   loadId?: string | null;
   sha256?: string | null;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import { approveFile, rejectFile, runWatcher, type WatchEvent } from '../../src/pipeline/watch/index.js';
 import { ensureDropTree } from '../../src/pipeline/watch/tree.js';
-import { tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 const db = await createTestDatabase();
@@ -570,3 +570,43 @@ test('fullload: the content already in the table is a duplicate; an older versio
     { code: 'GBP', rate: '1' },
   ]);
 });
+
+const NHS = path.resolve(ROOT, '..', 'shared', 'corpus', 'nhs');
+const corpusMissing = !fs.existsSync(path.join(NHS, 'qof_2020_21'));
+
+test(
+  'real NHS reference files: QOF mappings to ref, GP list sizes appended to staging',
+  { skip: corpusMissing && `corpus not found at ${NHS}` },
+  async () => {
+    const root = newRoot();
+    for (const f of ['MAPPING_NHS_GEOGRAPHIES_2021.csv', 'MAPPING_INDICATORS_2021_v2.csv'])
+      fs.copyFileSync(path.join(NHS, 'qof_2020_21', f), path.join(root, REF_FULL, f));
+    fs.copyFileSync(
+      path.join(NHS, 'gp_registered_patients', 'gp-reg-pat-prac-all.csv'),
+      path.join(root, STG_APPEND, 'gp-reg-pat-prac-all.csv'),
+    );
+    const got = outcomes(await watchOnce(root));
+    assert.deepEqual(
+      got.map((o) => (o.kind === 'processed' ? `${o.schema}.${o.table}:${o.load.rows}` : o.kind)).sort(),
+      ['ref.mapping_indicators:68', 'ref.mapping_nhs_geographies:6571', 'staging.gp_reg_pat_prac_all:6658'],
+    );
+    // codes stay text, numbers are numbers
+    const types = await query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns
+        WHERE (table_schema, table_name) IN (('ref', 'mapping_nhs_geographies'), ('staging', 'gp_reg_pat_prac_all'))
+          AND column_name IN ('ccg_ods_code', 'practice_code', 'number_of_patients')
+        ORDER BY column_name`,
+    );
+    assert.deepEqual(
+      types.map((t) => `${t.column_name}:${t.data_type}`),
+      ['ccg_ods_code:text', 'number_of_patients:integer', 'practice_code:text'],
+    );
+    const cfg = await query<{ table_name: string }>(
+      `SELECT table_name FROM ref.reference_data_cfg WHERE table_name LIKE 'mapping_%' ORDER BY 1`,
+    );
+    assert.deepEqual(
+      cfg.map((c) => c.table_name),
+      ['mapping_indicators', 'mapping_nhs_geographies'],
+    );
+  },
+);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadBatch, type BatchResult } from '../../src/pipeline/load-batch.js';
 import { createManifest } from '../../src/pipeline/manifest/create.js';
+import { loadHistoryOf } from '../../src/pipeline/manifest/history.js';
 import { readManifest } from '../../src/pipeline/manifest/parse.js';
 import { manifestStatus } from '../../src/pipeline/manifest/status.js';
 import { parseConfig } from '../../src/storage/config.js';
@@ -385,4 +386,27 @@ sources:
   const status = await manifestStatus(db.pool, file);
   assert.equal(status.files[0]?.status, 'failed');
   assert.equal(status.state, 'draft');
+});
+
+test('manifest create weighs earlier loads: repeated rows override what one file suggests', async () => {
+  // staging.tbl_history_appended (loaded above with append) repeats May's rows under June
+  const dir = tempDir();
+  const file = path.join(dir, 'history_appended_2025_07.csv');
+  fs.writeFileSync(file, 'MONTH_START,REGION,REFERRALS\n01/07/2025,North,300\n01/07/2025,South,301\n');
+  const out = path.join(dir, 'm.yaml');
+  await createManifest(ws, { inputs: [file], output: out });
+  const alone = readManifest(out).manifest.sources[0]!;
+  assert.deepEqual(
+    [alone.code, alone.load_mode_pattern, alone.load_mode],
+    ['history_appended', 'incremental', 'append'],
+  );
+  await createManifest(ws, {
+    inputs: [file],
+    output: out,
+    force: true,
+    history: (code) => loadHistoryOf(db.pool, code),
+  });
+  const informed = readManifest(out).manifest.sources[0]!;
+  assert.deepEqual([informed.load_mode_pattern, informed.load_mode], ['time_series_overlapping', 'fullload']);
+  assert.match(informed.load_mode_reason ?? '', /49% of loaded rows repeat across 2 periods/);
 });

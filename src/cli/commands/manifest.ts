@@ -8,6 +8,8 @@ import {
   type ManifestDiff,
 } from '../../pipeline/manifest/compare.js';
 import { createManifest } from '../../pipeline/manifest/create.js';
+import { loadHistoryOf } from '../../pipeline/manifest/history.js';
+import type { LoadHistory } from '../../pipeline/manifest/load-mode.js';
 import { checkManifest, formatProblem, readManifest } from '../../pipeline/manifest/parse.js';
 import { manifestStatus } from '../../pipeline/manifest/status.js';
 import { safeDecode } from '../../storage/download.js';
@@ -41,6 +43,10 @@ function createCommand(): Command {
     .option('--name <name>', "the manifest's name (default: from the page title or first file)")
     .option('--force', 'overwrite the output file')
     .option('--offline', 'use only the download cache')
+    .option(
+      '--history',
+      'let earlier loads of the same source codes inform the load-mode verdict (opens the database)',
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
@@ -56,17 +62,29 @@ Examples:
     .action(
       async (
         inputs: string[],
-        opts: { output: string; name?: string; force?: boolean; offline?: boolean; json?: boolean },
+        opts: {
+          output: string;
+          name?: string;
+          force?: boolean;
+          offline?: boolean;
+          history?: boolean;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
-        const result = await createManifest(workspaceOf(cmd), {
-          inputs,
-          output: opts.output,
-          name: opts.name,
-          force: opts.force,
-          download: { offline: opts.offline },
-          onProgress: opts.json ? undefined : (m) => process.stderr.write(`${m}\n`),
-        });
+        const create = (history?: (code: string) => Promise<LoadHistory | null>) =>
+          createManifest(workspaceOf(cmd), {
+            inputs,
+            output: opts.output,
+            name: opts.name,
+            force: opts.force,
+            download: { offline: opts.offline },
+            history,
+            onProgress: opts.json ? undefined : (m) => process.stderr.write(`${m}\n`),
+          });
+        const result = opts.history
+          ? await withWarehouse(cmd, (wh) => create((code) => loadHistoryOf(wh.pool, code)))
+          : await create();
         if (opts.json) printJson(result);
         else {
           console.log(

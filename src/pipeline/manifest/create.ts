@@ -21,7 +21,7 @@ import { downloadToCache, safeDecode, type DownloadOptions } from '../../storage
 import type { Workspace } from '../../storage/workspace.js';
 import { displayNameOf, isUrl } from './files.js';
 import { collectDataLinks, isDataFileName, pageTitle } from './landing-page.js';
-import { classifyLoadMode, type FileObservation } from './load-mode.js';
+import { classifyLoadMode, type FileObservation, type LoadHistory } from './load-mode.js';
 import { observeTable } from './observe.js';
 import { MANIFEST_CODE_PATTERN } from './schema.js';
 import { manifestToYaml, writeAtomically } from './write.js';
@@ -36,6 +36,8 @@ export interface CreateOptions {
   readonly download?: DownloadOptions;
   readonly onProgress?: (message: string) => void;
   readonly now?: () => Date;
+  /** evidence from earlier loads of a source code (duplicates across periods), when a database is at hand */
+  readonly history?: (code: string) => Promise<LoadHistory | null>;
 }
 
 export interface CreateFailure {
@@ -134,7 +136,9 @@ export async function createManifest(ws: Workspace, opts: CreateOptions): Promis
       state: 'draft',
       ...(page?.title ? { publication: page.title } : {}),
     },
-    sources: [...sources.values()].map(renderSource),
+    sources: await Promise.all(
+      [...sources.values()].map(async (s) => renderSource(s, (await opts.history?.(s.code)) ?? undefined)),
+    ),
   };
   const header = [
     `datawarp manifest (draft) from: ${opts.inputs.join(' ')}`,
@@ -291,10 +295,11 @@ function humanName(displayName: string, table: TableSpec): string {
   return parts.join(' / ');
 }
 
-function renderSource(s: DraftSource) {
+function renderSource(s: DraftSource, history: LoadHistory | undefined) {
   const verdict = classifyLoadMode(
     s.code,
     s.files.map((f) => f.observation),
+    history,
   );
   const files = [...s.files]
     .sort((a, b) => String(a.entry.period ?? '').localeCompare(String(b.entry.period ?? '')))

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
@@ -610,3 +611,85 @@ test(
     );
   },
 );
+
+/** A TCP proxy to the test database that can be taken down and brought back, like a server restart. */
+async function outageProxy(
+  target: URL,
+): Promise<{ url: string; down(): Promise<void>; up(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | null = null;
+  let port = 0;
+  const up = () =>
+    new Promise<void>((resolve) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(Number(target.port || 5432), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server?.close(() => resolve());
+    });
+  await up();
+  const url = new URL(target.toString());
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return { url: url.toString(), down, up };
+}
+
+test('the database unreachable for a while: the watcher backs off, then carries on', async () => {
+  const root = newRoot();
+  const proxy = await outageProxy(new URL(db.url));
+  const pool = new pg.Pool({ connectionString: proxy.url, max: 4, connectionTimeoutMillis: 2000 });
+  pool.on('error', () => undefined);
+  const controller = new AbortController();
+  const events: WatchEvent[] = [];
+  const watching = runWatcher(pool, {
+    root,
+    intervalMs: INTERVAL,
+    stableChecks: CHECKS,
+    once: false,
+    review: false,
+    keepBackups: 5,
+    staleClaimMs: 30_000,
+    signal: controller.signal,
+    user: 'tester',
+    onEvent: (e) => events.push(e),
+  });
+  await new Promise((r) => setTimeout(r, INTERVAL * 2));
+  await proxy.down();
+  drop(root, STG_APPEND, 'during_outage.csv', 'sensor,reading\nx,1\ny,2\n');
+  for (let i = 0; i < 100 && !events.some((e) => e.kind === 'database-down'); i++)
+    await new Promise((r) => setTimeout(r, 20));
+  assert.ok(
+    events.some((e) => e.kind === 'database-down'),
+    'the outage was noticed',
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(fs.existsSync(path.join(root, STG_APPEND, 'during_outage.csv')), 'nothing moved while down');
+  await proxy.up();
+  for (let i = 0; i < 200 && outcomes(events).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  controller.abort();
+  await watching;
+  await pool.end();
+  await proxy.down();
+  assert.ok(events.some((e) => e.kind === 'database-back'));
+  assert.deepEqual(
+    outcomes(events).map((o) => o.kind),
+    ['processed'],
+  );
+  assert.deepEqual(await query('SELECT sensor, reading FROM staging.during_outage ORDER BY sensor'), [
+    { sensor: 'x', reading: 1 },
+    { sensor: 'y', reading: 2 },
+  ]);
+});

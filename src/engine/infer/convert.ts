@@ -63,13 +63,18 @@ function isPlainDecimal(s: string): boolean {
   return digits > 0 && s.charCodeAt(n - 1) !== 46;
 }
 
-/** `YYYY-MM-DD` exactly, a real calendar day. */
-function isIsoDay(s: string): boolean {
-  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) {
+function digitsAt(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
+  return true;
+}
+
+/** `YYYY-MM-DD` exactly, a real calendar day. */
+function isIsoDay(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  if (!digitsAt(s, 0, 4) || !digitsAt(s, 5, 7) || !digitsAt(s, 8, 10)) return false;
   const m = (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48;
   const d = (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48;
   if (m < 1 || m > 12 || d < 1) return false;
@@ -89,12 +94,31 @@ function numberConverter(): Converter {
   };
 }
 
+/** `DD/MM/YYYY` (or `MM/DD/YYYY`) exactly, as ISO; null when the text is not written so or not a day. */
+function slashDay(s: string, order: DateOrder): string | null {
+  if (s.length !== 10) return null;
+  const sep = s.charCodeAt(2);
+  if ((sep !== 47 && sep !== 45 && sep !== 46) || s.charCodeAt(5) !== sep) return null;
+  if (!digitsAt(s, 0, 2) || !digitsAt(s, 3, 5) || !digitsAt(s, 6, 10)) return null;
+  const a = (s.charCodeAt(0) - 48) * 10 + s.charCodeAt(1) - 48;
+  const b = (s.charCodeAt(3) - 48) * 10 + s.charCodeAt(4) - 48;
+  const mdy = order === 'mdy';
+  const d = mdy ? b : a;
+  const m = mdy ? a : b;
+  if (m < 1 || m > 12 || d < 1) return null;
+  const y = s.slice(6, 10);
+  if (d > 28 && d > daysInMonth(Number(y), m)) return null;
+  return mdy ? `${y}-${s.slice(0, 2)}-${s.slice(3, 5)}` : `${y}-${s.slice(3, 5)}-${s.slice(0, 2)}`;
+}
+
 function dateConverter(type: 'date' | 'timestamp', format: ValueFormat | undefined): Converter {
   const order: DateOrder = format?.dateOrder ?? 'dmy';
   const ymd8 = format?.datePattern === 'YYYYMMDD';
   return (raw) => {
     const text = trimmed(raw);
-    if (isIsoDay(text)) return text;
+    if (isIsoDay(text)) return type === 'date' ? text : `${text} 00:00:00`;
+    const fast = order === 'ymd' ? null : slashDay(text, order);
+    if (fast !== null) return type === 'date' ? fast : `${fast} 00:00:00`;
     if (isTypedNull(text)) return null;
     const iso = parseDate(text, order, ymd8);
     if (iso === null) throw MISFIT;

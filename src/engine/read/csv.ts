@@ -57,55 +57,52 @@ export class RecordParser {
   /**
    * Parse `chunk` (appended to any unfinished record); push complete records into `out`. With
    * `final`, the text ends here and a last record without a line terminator is complete.
+   *
+   * Speed matters (this is the load path): lines without quotes are split natively; other
+   * lines jump between delimiters and quotes with indexOf rather than walking characters.
    */
   feed(chunk: string, final: boolean, out: RecordBatch): void {
     const s = this.rest.length > 0 ? this.rest + chunk : chunk;
     this.rest = '';
     const n = s.length;
-    const { delim, quote, comment } = this;
-    let pos = 0;
-    let line = this.line;
+    const { delim, quote, comment, backslash } = this;
     const delimChar = String.fromCharCode(delim);
     const quoteChar = quote >= 0 ? String.fromCharCode(quote) : '';
-    // next positions of a quote, a CR and a LF at or after `pos`, refreshed lazily
-    let nextQuote = -2;
-    let nextCr = -2;
+    let pos = 0;
+    let line = this.line;
+    // next positions of LF, CR, quote and delimiter at or after `pos` (-1: none left), refreshed lazily
     let nextLf = -2;
+    let nextCr = -2;
+    let nextQuote = quote >= 0 ? -2 : -1;
+    let nextDelim = -2;
     records: while (pos < n) {
       const recordStart = pos;
       const recordLine = line;
-      // Fast path: a whole line with no quote and no lone CR splits natively on the delimiter.
-      if (nextLf < pos && nextLf !== -1) nextLf = s.indexOf('\n', pos);
-      if (nextLf >= 0 && s.charCodeAt(pos) !== comment) {
-        if (quote >= 0 && nextQuote < pos && nextQuote !== -1) nextQuote = s.indexOf(quoteChar, pos);
-        if (nextCr < pos && nextCr !== -1) nextCr = s.indexOf('\r', pos);
-        const quoted = quote >= 0 && nextQuote !== -1 && nextQuote < nextLf;
-        const loneCr = nextCr !== -1 && nextCr < nextLf - 1;
-        if (!quoted && !loneCr) {
-          const end = nextCr === nextLf - 1 ? nextLf - 1 : nextLf;
-          out.fields.push(s.slice(pos, end).split(delimChar));
-          out.lines.push(recordLine);
-          line++;
-          pos = nextLf + 1;
-          continue;
-        }
-      }
+      if (nextLf !== -1 && nextLf < pos) nextLf = s.indexOf('\n', pos);
+      if (nextCr !== -1 && nextCr < pos) nextCr = s.indexOf('\r', pos);
       if (s.charCodeAt(pos) === comment) {
-        let e = pos;
-        while (e < n && s.charCodeAt(e) !== LF && s.charCodeAt(e) !== CR) e++;
-        if (e >= n && !final) {
-          pos = recordStart;
-          break;
-        }
-        pos = endOfLine(s, e, n);
-        if (pos < 0) {
-          if (!final) {
-            pos = recordStart;
-            break;
-          }
+        const e =
+          nextLf === -1 ? (nextCr === -1 ? n : nextCr) : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
+        const after = endOfLine(s, e, n);
+        if (after < 0) {
+          if (!final) break;
           pos = n;
-        }
+        } else pos = after;
         line++;
+        continue;
+      }
+      if (nextQuote !== -1 && nextQuote < pos) nextQuote = s.indexOf(quoteChar, pos);
+      // Fast path: a whole line with no quote and no lone CR splits natively on the delimiter.
+      if (
+        nextLf >= 0 &&
+        (nextQuote === -1 || nextQuote > nextLf) &&
+        (nextCr === -1 || nextCr >= nextLf - 1)
+      ) {
+        const end = nextCr === nextLf - 1 ? nextCr : nextLf;
+        out.fields.push(s.slice(pos, end).split(delimChar));
+        out.lines.push(recordLine);
+        line++;
+        pos = nextLf + 1;
         continue;
       }
       const fields: string[] = [];
@@ -121,37 +118,36 @@ export class RecordParser {
           }
         }
         if (c === quote) {
-          // quoted field
-          pos++;
+          let p = pos + 1;
           let value = '';
-          let segment = pos;
           let closed = false;
-          while (pos < n) {
-            c = s.charCodeAt(pos);
-            if (c === quote) {
-              if (pos + 1 < n && s.charCodeAt(pos + 1) === quote && !this.backslash) {
-                value += s.slice(segment, pos + 1);
-                pos += 2;
-                segment = pos;
+          for (;;) {
+            const q = s.indexOf(quoteChar, p);
+            if (backslash) {
+              const b = s.indexOf('\\', p);
+              if (b >= 0 && (q < 0 || b < q)) {
+                if (b + 1 >= n) break;
+                line += breaksIn(s, p, b + 2);
+                value += s.slice(p, b) + s.charAt(b + 1);
+                p = b + 2;
                 continue;
               }
-              if (pos + 1 >= n && !final) break; // cannot tell a doubled quote from a closing one yet
-              value += s.slice(segment, pos);
-              pos++;
-              closed = true;
-              break;
             }
-            if (c === 92 && this.backslash) {
-              value += s.slice(segment, pos);
-              if (pos + 1 >= n) break;
-              value += s.charAt(pos + 1);
-              pos += 2;
-              segment = pos;
+            if (q < 0) break;
+            // count line breaks inside the quotes only when the cached next break says there are some
+            if (nextLf !== -1 && nextLf < p) nextLf = s.indexOf('\n', p);
+            if (nextCr !== -1 && nextCr < p) nextCr = s.indexOf('\r', p);
+            if ((nextLf >= 0 && nextLf < q) || (nextCr >= 0 && nextCr < q)) line += breaksIn(s, p, q);
+            if (q + 1 >= n && !final) break; // a doubled quote may continue in the next chunk
+            if (!backslash && s.charCodeAt(q + 1) === quote) {
+              value += s.slice(p, q + 1);
+              p = q + 2;
               continue;
             }
-            if (c === LF) line++;
-            else if (c === CR && s.charCodeAt(pos + 1) !== LF) line++;
-            pos++;
+            value += s.slice(p, q);
+            p = q + 1;
+            closed = true;
+            break;
           }
           if (!closed) {
             if (!final) {
@@ -159,10 +155,12 @@ export class RecordParser {
               line = recordLine;
               break records;
             }
-            // unterminated quote at end of file: keep what is there
-            value += s.slice(segment, n);
+            // an unterminated quote at the end of the file: keep what is there
+            line += breaksIn(s, p, n);
+            value += s.slice(p, n);
             pos = n;
           } else {
+            pos = p;
             // text after the closing quote (`"a"b`) belongs to the field, as readers commonly do
             let e = pos;
             while (e < n) {
@@ -178,12 +176,13 @@ export class RecordParser {
           }
           fields.push(value);
         } else {
-          let e = pos;
-          while (e < n) {
-            c = s.charCodeAt(e);
-            if (c === delim || c === LF || c === CR) break;
-            e++;
-          }
+          if (nextLf !== -1 && nextLf < pos) nextLf = s.indexOf('\n', pos);
+          if (nextCr !== -1 && nextCr < pos) nextCr = s.indexOf('\r', pos);
+          if (nextDelim !== -1 && nextDelim < pos) nextDelim = s.indexOf(delimChar, pos);
+          let e = n;
+          if (nextLf >= 0) e = nextLf;
+          if (nextCr >= 0 && nextCr < e) e = nextCr;
+          if (nextDelim >= 0 && nextDelim < e) e = nextDelim;
           fields.push(s.slice(pos, e));
           pos = e;
         }
@@ -226,6 +225,16 @@ export class RecordParser {
     }
     this.line = line;
   }
+}
+
+/** Line breaks (LF, CRLF or a lone CR) in `s[from, to)`. */
+function breaksIn(s: string, from: number, to: number): number {
+  let k = 0;
+  for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) k++;
+  for (let i = s.indexOf('\r', from); i >= 0 && i < to; i = s.indexOf('\r', i + 1)) {
+    if (s.charCodeAt(i + 1) !== LF) k++;
+  }
+  return k;
 }
 
 /** Position after the line terminator at `e`, or -1 when the text ends before one is complete. */

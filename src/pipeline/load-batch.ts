@@ -12,19 +12,16 @@
  */
 import path from 'node:path';
 import type pg from 'pg';
-import { snakeCase, type Period } from '../engine/index.js';
+import type { Period } from '../engine/index.js';
 import { DatawarpError, isDatawarpError } from '../errors.js';
-import { registerSource } from '../lifecycle/registry.js';
 import type { Config } from '../storage/config.js';
 import { downloadToCache, type DownloadOptions } from '../storage/download.js';
 import type { Workspace } from '../storage/workspace.js';
-import { applyManifestColumns } from '../warehouse/queries/manifest-columns.js';
 import {
   ensureManifestFiles,
   listManifestFiles,
   markFileDone,
   markFileRunning,
-  setManifestState,
   touchManifest,
   type ManifestFileRow,
 } from '../warehouse/queries/manifest-files.js';
@@ -34,9 +31,9 @@ import type { LoadResult } from './load/types.js';
 import { detectDuplicates, type DuplicateReport } from './manifest/duplicates.js';
 import { fileEntryKey, fileLocator, isUrl } from './manifest/files.js';
 import { readManifest } from './manifest/parse.js';
-import { planRegistration } from './manifest/registration.js';
+import { ensureRegistered } from './manifest/registration.js';
+import { describeColumns, recordManifestState } from './manifest/state.js';
 import type { FileMode, Manifest, ManifestFile, ManifestSource } from './manifest/schema.js';
-import { advanceState, updateManifestFile } from './manifest/write.js';
 import { chooseManifestTable } from './manifest/select-table.js';
 
 export interface LoadBatchOptions {
@@ -148,7 +145,7 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
   for (const source of sources) {
     if (opts.signal?.aborted) break;
     const status = (f: ManifestFile) => statusRows.get(`${source.code}\u0000${fileEntryKey(f)}`)!;
-    const ready = await ensureRegistered(pool, manifest, source, opts);
+    const ready = await ensureRegistered(pool, manifest, source, opts.config, opts.user);
     if (ready.kind === 'refused') {
       refused.push({ source: source.code, reason: ready.reason });
       opts.onEvent?.({ kind: 'refused', source: source.code, reason: ready.reason });
@@ -248,38 +245,6 @@ export function inPeriodOrder(files: readonly ManifestFile[]): ManifestFile[] {
     .map((f, i) => ({ f, i, s: start(f) }))
     .sort((a, b) => a.s.localeCompare(b.s) || a.i - b.i)
     .map((x) => x.f);
-}
-
-type Readiness =
-  { kind: 'known' } | { kind: 'registered' } | { kind: 'refused'; reason: string; hint: string };
-
-async function ensureRegistered(
-  pool: pg.Pool,
-  manifest: Manifest,
-  source: ManifestSource,
-  opts: LoadBatchOptions,
-): Promise<Readiness> {
-  if (await getSource(pool, source.code)) return { kind: 'known' };
-  const plan = planRegistration(manifest, source, opts.config);
-  if (plan.kind === 'refuse')
-    return {
-      kind: 'refused',
-      reason: `source ${source.code} is not registered and the manifest does not say its ${plan.missing.join(', ')}`,
-      hint: `add ${plan.missing.join(', ')} to the source or the manifest: block (or defaults: in datawarp.yaml), or run \`datawarp register ${source.code} ...\``,
-    };
-  try {
-    await registerSource(pool, plan.registration, opts.user);
-    return { kind: 'registered' };
-  } catch (err) {
-    if (isDatawarpError(err) && err.code === 'SOURCE_EXISTS') return { kind: 'known' };
-    if (isDatawarpError(err))
-      return {
-        kind: 'refused',
-        reason: `source ${source.code} cannot be registered: ${err.message}`,
-        hint: err.hint ?? '',
-      };
-    throw err;
-  }
 }
 
 async function loadOneFile(
@@ -388,49 +353,4 @@ function resultOf(
     fromCache: extra.fromCache ?? null,
     error: extra.error ?? null,
   };
-}
-
-/** The manifest's `columns:` onto the column metadata rows of the source's table. */
-async function describeColumns(pool: pg.Pool, source: ManifestSource): Promise<number> {
-  const columns = (source.columns ?? []).map((c) => ({
-    original_name: c.original_name,
-    column_name: snakeCase(c.semantic_name ?? c.original_name),
-    semantic_name: c.semantic_name ?? null,
-    description: c.description ?? null,
-    is_dimension: c.is_dimension ?? null,
-    is_measure: c.is_measure ?? null,
-    query_keywords: c.query_keywords ?? null,
-  }));
-  return applyManifestColumns(pool, source.code, columns);
-}
-
-/**
- * `loaded` once every selected file has loaded (now or before); `last_loaded` on the manifest
- * and on each source that loaded something now. Written to the manifest file and the database.
- */
-async function recordManifestState(
-  pool: pg.Pool,
-  file: string,
-  manifestId: string,
-  manifest: Manifest,
-  loadedSources: ReadonlySet<string>,
-  failed: number,
-): Promise<string> {
-  const rows = await listManifestFiles(pool, manifestId);
-  const enabled = new Set(manifest.sources.filter((s) => s.enabled).map((s) => s.code));
-  const pending = rows.filter(
-    (r) => enabled.has(r.source_code) && r.status !== 'loaded' && r.status !== 'skipped',
-  );
-  const current = manifest.manifest.state;
-  const state = failed === 0 && pending.length === 0 ? advanceState(current, 'loaded') : current;
-  const now = new Date();
-  await setManifestState(pool, manifestId, state, loadedSources.size ? now : null);
-  if (state === current && !loadedSources.size) return state;
-  const stamp = now.toISOString();
-  updateManifestFile(file, {
-    state: state === current ? undefined : state,
-    last_loaded: loadedSources.size ? stamp : undefined,
-    sources: Object.fromEntries([...loadedSources].map((code) => [code, { last_loaded: stamp }])),
-  });
-  return state;
 }

@@ -19,8 +19,7 @@ import {
 import { DatawarpError, isDatawarpError } from '../../errors.js';
 import { downloadToCache, safeDecode, type DownloadOptions } from '../../storage/download.js';
 import type { Workspace } from '../../storage/workspace.js';
-import { displayNameOf, isUrl } from './files.js';
-import { collectDataLinks, isDataFileName, pageTitle } from './landing-page.js';
+import { expandInput, type Candidate } from './inputs.js';
 import { classifyLoadMode, type FileObservation, type LoadHistory } from './load-mode.js';
 import { observeTable } from './observe.js';
 import { MANIFEST_CODE_PATTERN } from './schema.js';
@@ -53,14 +52,6 @@ export interface CreateResult {
   readonly sources: number;
   readonly enabled: number;
   readonly failures: readonly CreateFailure[];
-}
-
-/** A data file to describe: where it came from and what it is called. */
-interface Candidate {
-  readonly locator: string;
-  readonly url: string | null;
-  readonly displayName: string;
-  readonly page: { readonly url: string; readonly title: string | null } | null;
 }
 
 interface DraftFile {
@@ -155,49 +146,6 @@ export async function createManifest(ws: Workspace, opts: CreateOptions): Promis
     enabled: all.filter((s) => s.enabled).length,
     failures,
   };
-}
-
-/** One input → the data files it stands for: itself, a folder's data files, or a page's links. */
-async function expandInput(
-  ws: Workspace,
-  input: string,
-  download: DownloadOptions,
-  progress: (m: string) => void,
-): Promise<Candidate[]> {
-  if (!isUrl(input)) {
-    const absolute = path.resolve(input);
-    const stat = fs.statSync(absolute, { throwIfNoEntry: false });
-    if (!stat) throw new DatawarpError('FILE_NOT_FOUND', 'file not found', { file: absolute });
-    if (stat.isDirectory())
-      return fs
-        .readdirSync(absolute)
-        .filter(isDataFileName)
-        .sort()
-        .map((f) => ({ locator: path.join(absolute, f), url: null, displayName: f, page: null }));
-    return [{ locator: absolute, url: null, displayName: path.basename(absolute), page: null }];
-  }
-  const displayName = displayNameOf(input);
-  if (isDataFileName(displayName)) return [{ locator: input, url: input, displayName, page: null }];
-  // Not named like a data file: fetch it (a page is fetched afresh unless offline) and look.
-  progress(`reading ${input}`);
-  const got = await downloadToCache(ws, input, { ...download, refresh: !download.offline });
-  const head = fs.readFileSync(got.path, { encoding: 'latin1' }).slice(0, 2048).trimStart().toLowerCase();
-  if (!head.startsWith('<!doctype html') && !head.startsWith('<html') && !/<(head|body|a)\b/.test(head))
-    return [{ locator: input, url: input, displayName, page: null }];
-  const html = fs.readFileSync(got.path, 'utf8');
-  const links = collectDataLinks(html, got.url);
-  if (!links.length)
-    throw new DatawarpError('NO_TABLE', `${input}: the page links to no csv, xlsx, xls, ods or zip files`, {
-      hint: 'give the data files' + "' URLs directly",
-    });
-  const title = pageTitle(html);
-  progress(`${links.length} data file${links.length === 1 ? '' : 's'} linked from ${title ?? input}`);
-  return links.map((l) => ({
-    locator: l.url,
-    url: l.url,
-    displayName: l.name,
-    page: { url: got.url, title },
-  }));
 }
 
 async function addTables(

@@ -4,9 +4,12 @@
  * publication and domain it belongs to, and why it is loaded. Nothing is loaded that nobody
  * asked for.
  */
+import type pg from 'pg';
 import { z } from 'zod';
-import type { SourceRegistration } from '../../lifecycle/registry.js';
+import { isDatawarpError } from '../../errors.js';
+import { registerSource, type SourceRegistration } from '../../lifecycle/registry.js';
 import type { Config } from '../../storage/config.js';
+import { getSource } from '../../warehouse/queries/sources.js';
 import type { Manifest, ManifestSource } from './schema.js';
 
 /** `defaults:` in datawarp.yaml. */
@@ -70,4 +73,38 @@ function nonEmpty(v: string | null | undefined): string | undefined {
 function pageTitleOf(context: unknown): string | undefined {
   const title = (context as { page_title?: unknown } | null | undefined)?.page_title;
   return typeof title === 'string' ? title : undefined;
+}
+
+export type Readiness =
+  { kind: 'known' } | { kind: 'registered' } | { kind: 'refused'; reason: string; hint: string };
+
+/** Register the source if it is unknown and fully described; say why not otherwise. */
+export async function ensureRegistered(
+  pool: pg.Pool,
+  manifest: Manifest,
+  source: ManifestSource,
+  config: Config,
+  user: string,
+): Promise<Readiness> {
+  if (await getSource(pool, source.code)) return { kind: 'known' };
+  const plan = planRegistration(manifest, source, config);
+  if (plan.kind === 'refuse')
+    return {
+      kind: 'refused',
+      reason: `source ${source.code} is not registered and the manifest does not say its ${plan.missing.join(', ')}`,
+      hint: `add ${plan.missing.join(', ')} to the source or the manifest: block (or defaults: in datawarp.yaml), or run \`datawarp register ${source.code} ...\``,
+    };
+  try {
+    await registerSource(pool, plan.registration, user);
+    return { kind: 'registered' };
+  } catch (err) {
+    if (isDatawarpError(err) && err.code === 'SOURCE_EXISTS') return { kind: 'known' };
+    if (isDatawarpError(err))
+      return {
+        kind: 'refused',
+        reason: `source ${source.code} cannot be registered: ${err.message}`,
+        hint: err.hint ?? '',
+      };
+    throw err;
+  }
 }

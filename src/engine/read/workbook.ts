@@ -44,6 +44,14 @@ export function sniffWorkbookFormat(bytes: Uint8Array): WorkbookFormat | null {
   if (startsWith(bytes, ZIP_MAGIC)) {
     const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
     if (head.includes('mimetypeapplication/vnd.oasis.opendocument.spreadsheet')) return 'ods';
+    // writers that do not put `mimetype` first: the central directory (at the end) names the parts
+    const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 65536))).toString('latin1');
+    if (
+      !tail.includes('xl/workbook') &&
+      tail.includes('content.xml') &&
+      tail.includes('META-INF/manifest.xml')
+    )
+      return 'ods';
     return 'xlsx';
   }
   return null;

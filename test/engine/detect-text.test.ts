@@ -255,3 +255,14 @@ test('a 100 MB single line is refused quickly, without reading it into memory', 
   });
   fs.rmSync(file);
 });
+
+test('legacy encodings by statistics and byte structure: Shift_JIS, and Latin guesses read as Windows-1252', async () => {
+  const sjis = write('shift_jis.csv', iconv.encode('名前,年齢\r\n山田,30\r\n鈴木,25\r\n', 'shift_jis'));
+  const s = await detectFile(sjis);
+  assert.equal(s.encoding, 'shift_jis');
+  assert.deepEqual((await rows(sjis, s))[0], ['山田', '30']);
+  const latin = write('latin.csv', iconv.encode('name,city\nJosé,Zürich\nRené,Besançon\n', 'latin1'));
+  const l = await detectFile(latin);
+  assert.equal(l.encoding, 'windows-1252');
+  assert.deepEqual((await rows(latin, l))[1], ['René', 'Besançon']);
+});

@@ -90,7 +90,61 @@ function binaryShare(b: Buffer): number {
   return odd / n;
 }
 
-const WESTERN = /^(iso-8859-(1|15|2|9)|windows-125[02])$/i;
+/** Single-byte Latin encodings: read as Windows-1252, the superset Windows writes in the UK. */
+const LATIN = /^(iso-8859-(1|2|3|4|9|10|13|14|15|16)|windows-125[02478]|ascii|utf-8)$/i;
+/** Scripts a statistical guess must be confident about before it beats Windows-1252. */
+const CONFIDENT = 50;
+
+/** True when every high byte of `b` pairs up as Shift_JIS (lead 81–9F/E0–FC, trail 40–7E/80–FC). */
+function looksShiftJis(b: Buffer): boolean {
+  let pairs = 0;
+  let sjisOnlyLeads = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c < 0x80 || (c >= 0xa1 && c <= 0xdf)) continue; // ASCII or half-width katakana
+    const lead = (c >= 0x81 && c <= 0x9f) || (c >= 0xe0 && c <= 0xfc);
+    if (!lead) return false;
+    if (i + 1 >= b.length) break;
+    const t = b[i + 1]!;
+    if (!((t >= 0x40 && t <= 0x7e) || (t >= 0x80 && t <= 0xfc))) return false;
+    if (c <= 0x9f) sjisOnlyLeads++;
+    pairs++;
+    i++;
+  }
+  return pairs >= 2 && sjisOnlyLeads > 0;
+}
+
+/** True when every high byte of `b` pairs up as an EUC code (both bytes A1–FE). */
+function looksEuc(b: Buffer): boolean {
+  let pairs = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c < 0x80) continue;
+    if (c < 0xa1 || c === 0xff || i + 1 >= b.length) return i + 1 >= b.length && pairs >= 2;
+    const t = b[i + 1]!;
+    if (t < 0xa1 || t === 0xff) return false;
+    pairs++;
+    i++;
+  }
+  return pairs >= 2;
+}
+
+function chooseLegacy(sample: Buffer): { encoding: string; confidence: number } {
+  const candidates = chardet.analyse(sample);
+  const top = candidates[0];
+  const name = top?.name.toLowerCase() ?? 'windows-1252';
+  const confidence = (top?.confidence ?? 30) / 100;
+  if (top && top.confidence >= CONFIDENT && !LATIN.test(name) && iconv.encodingExists(name)) {
+    return { encoding: name, confidence };
+  }
+  // small samples fool the statistics: the byte structure of double-byte encodings is surer
+  if (looksShiftJis(sample)) return { encoding: 'shift_jis', confidence: 0.8 };
+  if (looksEuc(sample)) {
+    const euc = candidates.find((c) => /^(euc-jp|euc-kr|gb18030|big5)$/i.test(c.name));
+    return { encoding: (euc?.name ?? 'euc-jp').toLowerCase(), confidence: 0.6 };
+  }
+  return { encoding: 'windows-1252', confidence: LATIN.test(name) ? confidence : 0.5 };
+}
 
 /**
  * Guess the encoding of `sample` (the first bytes of `file`; `whole` when it is the entire file).
@@ -122,15 +176,8 @@ export function detectEncoding(sample: Buffer, file: string, whole: boolean): En
       },
     );
   }
-  const candidates = chardet.analyse(sample);
-  const top = candidates[0];
-  if (!top) return { encoding: 'windows-1252', bomLength: 0, confidence: 0.5 };
-  const name = top.name.toLowerCase();
-  if (name === 'utf-8' || name === 'ascii' || WESTERN.test(name)) {
-    return { encoding: 'windows-1252', bomLength: 0, confidence: top.confidence / 100 };
-  }
-  if (!iconv.encodingExists(name)) return { encoding: 'windows-1252', bomLength: 0, confidence: 0.3 };
-  return { encoding: name, bomLength: 0, confidence: top.confidence / 100 };
+  const legacy = chooseLegacy(sample);
+  return { encoding: legacy.encoding, bomLength: 0, confidence: legacy.confidence };
 }
 
 export interface TextDecoderLike {

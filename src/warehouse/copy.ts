@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { qualified, quoteIdent } from './identifiers.js';
@@ -22,7 +23,8 @@ export interface CopyRowsInput {
   readonly constantColumns: readonly string[];
   readonly constants: readonly CopyValue[];
   /** the rows, in batches (an array per chunk the reader produced) */
-  readonly batches: AsyncIterable<readonly (readonly CopyValue[])[]> | Iterable<readonly (readonly CopyValue[])[]>;
+  readonly batches:
+    AsyncIterable<readonly (readonly CopyValue[])[]> | Iterable<readonly (readonly CopyValue[])[]>;
   readonly signal?: AbortSignal;
   /** called about every `progressEvery` rows with the running count */
   readonly onProgress?: (rows: number) => void;
@@ -128,4 +130,88 @@ async function abandon(
   const closed = once(stream, 'close').catch(() => undefined);
   stream.destroy(err instanceof Error ? err : new Error(String(err)));
   await closed;
+}
+
+export interface CopyCsvInput {
+  readonly schema: string;
+  readonly table: string;
+  /** the table columns the file's fields go to, in field order */
+  readonly columns: readonly string[];
+  readonly file: string;
+  /** 1-based physical lines to send, inclusive (a quoted field spanning lines counts each line) */
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly delimiter: string;
+  readonly quote: string;
+  readonly escape: string | null;
+  readonly signal?: AbortSignal;
+  /** called with the number of lines sent so far */
+  readonly onProgress?: (lines: number) => void;
+}
+
+/**
+ * Stream a line range of a CSV file's bytes straight into `COPY ... (FORMAT csv)`: PostgreSQL
+ * parses and converts, so JavaScript only finds line boundaries. Quoted empty strings load as
+ * null, like unquoted ones. Columns not listed take their defaults.
+ */
+export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): Promise<CopyRowsResult> {
+  const cols = input.columns.map(quoteIdent).join(', ');
+  const lit = (c: string) => `'${c.replace(/'/g, "''")}'`;
+  const options = [
+    'FORMAT csv',
+    `DELIMITER ${lit(input.delimiter)}`,
+    `QUOTE ${lit(input.quote)}`,
+    ...(input.escape ? [`ESCAPE ${lit(input.escape)}`] : []),
+    `FORCE_NULL (${cols})`,
+  ];
+  const sql = `COPY ${qualified(input.schema, input.table)} (${cols}) FROM STDIN WITH (${options.join(', ')})`;
+  const stream = client.query(copyFrom(sql));
+  let serverError: unknown = null;
+  const failed = new Promise<never>((_, reject) => {
+    stream.on('error', (err) => {
+      serverError = err;
+      reject(err);
+    });
+  });
+  failed.catch(() => undefined);
+  const reader = createReadStream(input.file, { highWaterMark: 1 << 20 });
+  let line = 1;
+  try {
+    for await (const chunk of reader as AsyncIterable<Buffer>) {
+      if (input.signal?.aborted) throw input.signal.reason;
+      if (serverError) throw serverError;
+      // find the part of this chunk inside [firstLine, lastLine]
+      let from = line >= input.firstLine ? 0 : -1;
+      let to = chunk.length;
+      let pos = 0;
+      while (pos < chunk.length) {
+        const nl = chunk.indexOf(10, pos);
+        if (nl === -1) break;
+        if (line === input.firstLine - 1) from = nl + 1;
+        if (line === input.lastLine) {
+          to = nl + 1;
+          line++;
+          break;
+        }
+        line++;
+        pos = nl + 1;
+      }
+      if (from >= 0 && from < to) {
+        const ok = stream.write(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
+        if (!ok) await Promise.race([once(stream, 'drain'), failed]);
+      }
+      input.onProgress?.(Math.max(0, Math.min(line, input.lastLine + 1) - input.firstLine));
+      if (line > input.lastLine) break;
+    }
+    reader.destroy();
+    if (input.signal?.aborted) throw input.signal.reason;
+    stream.end();
+    await Promise.race([once(stream, 'finish'), failed]);
+  } catch (err) {
+    reader.destroy();
+    const cause = serverError ?? err;
+    await abandon(stream, err);
+    throw cause;
+  }
+  return { rows: (stream as unknown as { rowCount: number }).rowCount };
 }

@@ -16,13 +16,37 @@ export interface ColumnDef {
 
 /** Lineage columns on every loaded table, in this order, after the data columns. */
 export const LINEAGE_COLUMN_DEFS = [
-  { name: '_load_id', type: 'bigint' },
-  { name: '_loaded_at', type: 'timestamptz' },
-  { name: '_period', type: 'text' },
-  { name: '_period_start', type: 'date' },
-  { name: '_period_end', type: 'date' },
-  { name: '_source_file', type: 'text' },
-] as const satisfies readonly ColumnDef[];
+  { name: '_load_id', type: 'bigint', setting: 'datawarp.load_id' },
+  { name: '_loaded_at', type: 'timestamptz', setting: null },
+  { name: '_period', type: 'text', setting: 'datawarp.period' },
+  { name: '_period_start', type: 'date', setting: 'datawarp.period_start' },
+  { name: '_period_end', type: 'date', setting: 'datawarp.period_end' },
+  { name: '_source_file', type: 'text', setting: 'datawarp.source_file' },
+] as const satisfies readonly (ColumnDef & { setting: string | null })[];
+
+/**
+ * Lineage defaults read transaction-local settings (set by `lineageSettings`), so a COPY that
+ * sends only the file's own bytes still stamps every row; outside a load they give null.
+ */
+function lineageDefault(c: (typeof LINEAGE_COLUMN_DEFS)[number]): string {
+  if (!c.setting) return 'now()';
+  return `nullif(current_setting(${quoteLiteral(c.setting)}, true), '')::${typeSql(c.type)}`;
+}
+
+export function lineageDefaultsSql(schema: string, table: string): string {
+  const alters = LINEAGE_COLUMN_DEFS.map(
+    (c) => `ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${lineageDefault(c)}`,
+  );
+  return `ALTER TABLE ${qualified(schema, table)} ${alters.join(', ')}`;
+}
+
+/** `SELECT set_config(...)` for each lineage setting, local to the transaction. */
+export function lineageSettingsSql(): string {
+  const sets = LINEAGE_COLUMN_DEFS.filter((c) => c.setting).map(
+    (c, i) => `set_config(${quoteLiteral(c.setting!)}, coalesce($${i + 1}::text, ''), true)`,
+  );
+  return `SELECT ${sets.join(', ')}`;
+}
 
 const TYPE_SQL: Record<string, string> = {
   boolean: 'boolean',
@@ -44,7 +68,12 @@ export function typeSql(type: string): string {
 }
 
 export function createTableSql(schema: string, table: string, columns: readonly ColumnDef[]): string {
-  const defs = [...columns, ...LINEAGE_COLUMN_DEFS].map((c) => `${quoteIdent(c.name)} ${typeSql(c.type)}`);
+  const defs = [
+    ...columns.map((c) => `${quoteIdent(c.name)} ${typeSql(c.type)}`),
+    ...LINEAGE_COLUMN_DEFS.map(
+      (c) => `${quoteIdent(c.name)} ${typeSql(c.type)} DEFAULT ${lineageDefault(c)}`,
+    ),
+  ];
   return `CREATE TABLE ${qualified(schema, table)} (\n  ${defs.join(',\n  ')}\n)`;
 }
 

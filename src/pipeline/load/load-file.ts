@@ -95,6 +95,10 @@ export async function loadFile(pool: pg.Pool, opts: LoadFileOptions): Promise<Lo
     table,
     read: (t, signal) => readTableBatches(fetched.path, withTable(t), t.id, { values: 'typed', signal }),
     refine: () => refineTable(fetched.path, spec, table.id),
+    raw:
+      spec.format === 'csv'
+        ? { path: fetched.path, encoding: spec.encoding, dialect: spec.dialect }
+        : undefined,
   };
   return loadTable(pool, source, { ...opts, startedAt });
 }

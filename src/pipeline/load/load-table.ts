@@ -4,13 +4,15 @@ import { TypeMisfit } from '../../engine/api.js';
 import type { TableSpec } from '../../engine/table-spec.js';
 import { DatawarpError, isDatawarpError } from '../../errors.js';
 import { SOURCE_CODE_PATTERN, sourceTableName } from '../../lifecycle/registry.js';
-import { copyRows } from '../../warehouse/copy.js';
+import { copyCsvFile, copyRows } from '../../warehouse/copy.js';
 import {
   addColumnsSql,
   columnCommentSql,
   createTableSql,
   describeTable,
+  lineageDefaultsSql,
   lineageIndexSql,
+  lineageSettingsSql,
   LINEAGE_COLUMN_DEFS,
   tableBytes,
   widenColumnSql,
@@ -18,6 +20,7 @@ import {
 } from '../../warehouse/ddl.js';
 import { qualified, quoteIdent } from '../../warehouse/identifiers.js';
 import { countDescribed, upsertColumnMetadata } from '../../warehouse/queries/column-metadata.js';
+import { countRawSuspects } from '../../warehouse/queries/quality.js';
 import {
   failAbandonedLoads,
   findCompletedLoad,
@@ -41,6 +44,7 @@ import {
 } from '../validate/index.js';
 import { isCancellation } from './cancellation.js';
 import { planTable, type LoadColumn, type TablePlan } from './plan.js';
+import { rawPathBlocker, RawPathDiverged, type RawCsv } from './raw-path.js';
 import type { LoadMode, LoadResult, LoadTableOptions, TableSource } from './types.js';
 
 /**
@@ -198,6 +202,7 @@ async function loadWithClient(
         columnsMissing: [],
         schemaChangeId: null,
         refined: false,
+        readPath: null,
         validation: [],
         validationStatus: null,
         validationEnforced: target.enforce,
@@ -226,8 +231,11 @@ async function loadWithClient(
       : { pending: new Set<string>(), rejected: new Set<string>() };
 
     let refined = false;
+    let rawTried = false;
+    let path: 'raw' | 'typed' | null = null;
     let plan: TablePlan;
     let copied: { rows: number; deleted: number };
+    const lineage = [loadId, period?.code ?? null, period?.start ?? null, period?.end ?? null, src.file.name];
     for (;;) {
       await client.query('SAVEPOINT datawarp_load');
       plan = planTable({
@@ -240,6 +248,8 @@ async function loadWithClient(
         pending: held.pending,
         rejected: held.rejected,
       });
+      const loadCols = plan.load;
+      path = !rawTried && rawPathBlocker(src.raw, spec, loadCols) === null ? 'raw' : 'typed';
       try {
         await applyPlan(client, schema, table, plan);
         const deleted = await clearForMode(client, {
@@ -251,30 +261,54 @@ async function loadWithClient(
           loadId,
           sourceCode: opts.sourceCode,
         });
-        const loadCols = plan.load;
-        const result = await copyRows(client, {
-          schema,
-          table,
-          columns: loadCols.map((c) => c.spec.name),
-          pick: identity(loadCols, spec.columns.length) ? null : loadCols.map((c) => c.index),
-          constantColumns: LINEAGE_COLUMN_DEFS.map((c) => c.name),
-          constants: [
+        const expected = spec.rowCount || null;
+        const progress = opts.onProgress ? (n: number) => opts.onProgress!(n, expected) : undefined;
+        let result: { rows: number };
+        if (path === 'raw') {
+          rawTried = true;
+          result = await copyRaw(client, {
+            schema,
+            table,
+            spec,
+            raw: src.raw!,
+            lineage,
+            existing,
+            signal: opts.signal,
+            progress,
+          });
+          const suspects = await countRawSuspects(
+            client,
+            schema,
+            table,
             loadId,
-            loadedAt,
-            period?.code ?? null,
-            period?.start ?? null,
-            period?.end ?? null,
-            src.file.name,
-          ],
-          batches: src.read(spec, opts.signal),
-          signal: opts.signal,
-          onProgress: opts.onProgress ? (n) => opts.onProgress!(n, spec.rowCount || null) : undefined,
-        });
+            spec.columns.map((c) => ({ name: c.name, type: c.type, header: c.header })),
+          );
+          if (suspects) throw new RawPathDiverged(suspects);
+        } else {
+          result = await copyRows(client, {
+            schema,
+            table,
+            columns: loadCols.map((c) => c.spec.name),
+            pick: identity(loadCols, spec.columns.length) ? null : loadCols.map((c) => c.index),
+            constantColumns: LINEAGE_COLUMN_DEFS.map((c) => c.name),
+            constants: [loadId, loadedAt, ...lineage.slice(1)],
+            batches: src.read(spec, opts.signal),
+            signal: opts.signal,
+            onProgress: progress,
+          });
+        }
+        // a new table gets its index after the rows: one bulk build instead of a million inserts
+        if (plan.kind === 'create') await client.query(lineageIndexSql(schema, table));
         copied = { rows: result.rows, deleted };
         await client.query('RELEASE SAVEPOINT datawarp_load');
         break;
       } catch (err) {
-        if (refined || !isMisfit(err) || opts.signal?.aborted) throw err;
+        if (opts.signal?.aborted) throw err;
+        if (path === 'raw' && (err instanceof RawPathDiverged || isMisfit(err))) {
+          await client.query('ROLLBACK TO SAVEPOINT datawarp_load');
+          continue;
+        }
+        if (refined || !isMisfit(err)) throw err;
         await client.query('ROLLBACK TO SAVEPOINT datawarp_load');
         spec = await src.refine();
         refined = true;
@@ -409,6 +443,7 @@ async function loadWithClient(
       columnsMissing: evolve?.missing ?? [],
       schemaChangeId,
       refined,
+      readPath: path,
       validation: gates,
       validationStatus: status,
       validationEnforced: target.enforce,
@@ -506,6 +541,45 @@ async function loadWithClient(
   }
 }
 
+async function copyRaw(
+  client: pg.ClientBase,
+  q: {
+    schema: string;
+    table: string;
+    spec: TableSpec;
+    raw: RawCsv;
+    lineage: readonly (string | null)[];
+    existing: readonly ColumnDef[] | null;
+    signal: AbortSignal | undefined;
+    progress: ((n: number) => void) | undefined;
+  },
+): Promise<{ rows: number }> {
+  const { rows: defaults } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+      WHERE d.adrelid = $1::regclass AND a.attname = '_load_id'`,
+    [qualified(q.schema, q.table)],
+  );
+  // tables made before lineage defaults existed get them once
+  if (!defaults[0]?.n) await client.query(lineageDefaultsSql(q.schema, q.table));
+  await client.query(lineageSettingsSql(), [...q.lineage]);
+  // day-first, like datawarp's reader, for the rare non-ISO date PostgreSQL accepts
+  await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
+  const d = q.raw.dialect!;
+  return copyCsvFile(client, {
+    schema: q.schema,
+    table: q.table,
+    columns: q.spec.columns.map((c) => c.name),
+    file: q.raw.path,
+    firstLine: q.spec.dataRows[0],
+    lastLine: q.spec.dataRows[1],
+    delimiter: d.delimiter,
+    quote: d.quote!,
+    escape: d.escape,
+    signal: q.signal,
+    onProgress: q.progress,
+  });
+}
+
 function identity(cols: readonly LoadColumn[], width: number): boolean {
   return cols.length === width && cols.every((c, i) => c.index === i);
 }
@@ -519,7 +593,6 @@ async function applyPlan(
   switch (plan.kind) {
     case 'create':
       await client.query(createTableSql(schema, table, plan.columns));
-      await client.query(lineageIndexSql(schema, table));
       await comment(client, schema, table, plan.columns);
       return;
     case 'evolve':

@@ -4,6 +4,7 @@ import type { LoadMode } from '../../lifecycle/registry.js';
 import type { Config } from '../../storage/config.js';
 import type { GateResult, GateStatus } from '../validate/index.js';
 import type { Widening } from './plan.js';
+import type { RawCsv } from './raw-path.js';
 
 export type { LoadMode };
 
@@ -29,6 +30,8 @@ export interface TableSource {
   readonly read: (table: TableSpec, signal: AbortSignal | undefined) => AsyncIterable<readonly Row[]>;
   /** the table's column types from every row */
   readonly refine: () => Promise<TableSpec>;
+  /** the file itself, when it is delimited text PostgreSQL may parse directly (raw-path.ts) */
+  readonly raw?: RawCsv;
 }
 
 export interface LoadTableOptions {
@@ -81,6 +84,8 @@ export interface LoadResult {
   readonly schemaChangeId: string | null;
   /** the types needed a second, full pass over the file */
   readonly refined: boolean;
+  /** how the rows went in: PostgreSQL parsing the CSV itself, or datawarp's typed reader */
+  readonly readPath: 'raw' | 'typed' | null;
   readonly validation: readonly GateResult[];
   readonly validationStatus: GateStatus | null;
   readonly validationEnforced: boolean;

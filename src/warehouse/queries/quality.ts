@@ -61,3 +61,47 @@ export async function countDuplicates(
   );
   return { extra: Number(rows[0]?.extra ?? 0), example: rows[0]?.example ?? null };
 }
+
+export interface SuspectColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly header: string;
+}
+
+/**
+ * Rows a raw CSV COPY may have read differently from datawarp's own reader: blank rows and
+ * repeated header rows (the reader skips them), and spellings PostgreSQL accepts that the reader
+ * treats as missing (`NaN`, `Infinity`). Zero means the raw load equals the typed one.
+ */
+export async function countRawSuspects(
+  db: pg.ClientBase,
+  schema: string,
+  table: string,
+  loadId: string,
+  columns: readonly SuspectColumn[],
+): Promise<number> {
+  if (!columns.length) return 0;
+  const params: unknown[] = [loadId];
+  const blank = columns
+    .map((c) =>
+      c.type === 'text'
+        ? `nullif(btrim(${quoteIdent(c.name)}), '') IS NULL`
+        : `${quoteIdent(c.name)} IS NULL`,
+    )
+    .join(' AND ');
+  const header = columns
+    .map((c) => {
+      params.push(c.header.trim());
+      return `btrim(${quoteIdent(c.name)}::text) = $${params.length}`;
+    })
+    .join(' AND ');
+  const special = columns
+    .filter((c) => c.type !== 'text')
+    .map((c) => `${quoteIdent(c.name)}::text IN ('NaN', 'Infinity', '-Infinity', 'infinity', '-infinity')`);
+  const conditions = [`(${blank})`, `(${header})`, ...special].join(' OR ');
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${qualified(schema, table)} WHERE ${quoteIdent('_load_id')} = $1 AND (${conditions})`,
+    params,
+  );
+  return Number(rows[0]?.n ?? 0);
+}

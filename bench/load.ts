@@ -1,0 +1,264 @@
+/**
+ * `npm run bench:load`: datawarp's end-to-end load against the physical limit, in the same run.
+ *
+ * 1. generate a 1,000,000-row, 8-column CSV (text, codes, dates, integers, decimals, quoted
+ *    commas, empty cells);
+ * 2. baseline: create the right typed table by hand and time `psql \copy` of the file (COPY FROM
+ *    STDIN through pg-copy-streams when psql is missing);
+ * 3. time `datawarp load` of the same file into a fresh registered source (detect, infer, create,
+ *    COPY, validate, audit), as a separate process, and read its peak RSS;
+ * 4. print the ratio (target <= 1.3) and the memory.
+ *
+ * Options (environment): BENCH_ROWS (default 1000000); BENCH_BIG=1 adds a ~2 GB file (memory must
+ * stay flat, target peak RSS < 300 MB; slow); BENCH_XLSX=1 adds a 100,000-row xlsx.
+ * Uses DATABASE_URL when set, else an embedded PostgreSQL in bench/out/ws.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { resolveWorkspace } from '../src/storage/workspace.js';
+import { resolveTarget } from '../src/warehouse/connection.js';
+import { migrate } from '../src/warehouse/migrate.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'bench', 'out');
+const BIN = path.join(ROOT, 'bin', 'datawarp.js');
+const HOOK = path.join(ROOT, 'bench', 'rss-hook.mjs');
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+
+const HEADER = 'Org Name,Org Code,Period Date,Referrals,Mean Wait Days,Address,Seen Within Target,Notes';
+const BASELINE_COLUMNS = `org_name text, org_code text, period_date date, referrals integer, mean_wait_days numeric,
+  address text, seen_within_target integer, notes text`;
+
+const towns = ['Leeds', 'York', 'Hull', 'Bradford', 'Sheffield', 'Wakefield', 'Harrogate', 'Scarborough'];
+
+function row(i: number): string {
+  const town = towns[i % towns.length]!;
+  const day = String((i % 28) + 1).padStart(2, '0');
+  const month = String((i % 12) + 1).padStart(2, '0');
+  const wait = ((i * 7919) % 100_000) / 100;
+  const notes = i % 5 === 0 ? '' : i % 5 === 1 ? `"note, with comma ${i}"` : `ok ${i % 97}`;
+  const seen = i % 11 === 0 ? '' : String((i * 31) % 5000);
+  return `${town} Health Centre ${i},RX${String(i % 100_000).padStart(5, '0')},2024-${month}-${day},${(i * 13) % 100_000},${wait},"${i % 300} High Street, ${town}",${seen},${notes}\n`;
+}
+
+async function generate(file: string, rows: number): Promise<number> {
+  if (
+    fs.existsSync(file) &&
+    fs.existsSync(`${file}.rows`) &&
+    fs.readFileSync(`${file}.rows`, 'utf8') === String(rows)
+  )
+    return fs.statSync(file).size;
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, HEADER + '\n');
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    chunk += row(i);
+    if (chunk.length > 4 << 20) {
+      fs.writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  fs.writeSync(fd, chunk);
+  fs.closeSync(fd);
+  fs.writeFileSync(`${file}.rows`, String(rows));
+  return fs.statSync(file).size;
+}
+
+function hasPsql(): boolean {
+  return spawnSync('psql', ['--version']).status === 0;
+}
+
+async function baseline(url: string, table: string, file: string): Promise<{ seconds: number; how: string }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`DROP TABLE IF EXISTS public.${table}`);
+  await client.query(`CREATE TABLE public.${table} (${BASELINE_COLUMNS})`);
+  const started = performance.now();
+  let how: string;
+  if (hasPsql()) {
+    how = 'psql \\copy';
+    const res = spawnSync(
+      'psql',
+      [
+        url,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `\\copy public.${table} FROM '${file}' WITH (FORMAT csv, HEADER true)`,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (res.status !== 0) throw new Error(`psql \\copy failed: ${res.stderr}`);
+  } else {
+    how = 'COPY FROM STDIN via pg-copy-streams (psql not found)';
+    await pipeline(
+      fs.createReadStream(file),
+      client.query(copyFrom(`COPY public.${table} FROM STDIN WITH (FORMAT csv, HEADER true)`)),
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM public.${table}`);
+  if (Number(rows[0]!.n) === 0) throw new Error('baseline loaded no rows');
+  await client.query(`DROP TABLE public.${table}`);
+  await client.end();
+  return { seconds, how };
+}
+
+function runDatawarp(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ seconds: number; rss: number; stdout: string }> {
+  const rssFile = path.join(OUT, `rss-${process.pid}-${Date.now()}`);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', HOOK, BIN, ...args], {
+      env: { ...process.env, ...env, DATAWARP_BENCH_RSS_FILE: rssFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) return reject(new Error(`datawarp ${args.join(' ')} exited ${code}: ${stderr}`));
+      const rss = Number(fs.readFileSync(rssFile, 'utf8'));
+      fs.rmSync(rssFile, { force: true });
+      resolve({ seconds, rss, stdout });
+    });
+  });
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function compare(
+  label: string,
+  url: string,
+  workspaceArgs: string[],
+  env: Record<string, string>,
+  file: string,
+  csvForBaseline: string,
+  code: string,
+  withBaseline = true,
+): Promise<void> {
+  const reg = await runDatawarp(
+    [
+      ...workspaceArgs,
+      'register',
+      code,
+      '--publication',
+      'Benchmark',
+      '--domain',
+      'Benchmark',
+      '--owner',
+      'bench@example.org',
+      '--purpose',
+      'bench:load',
+      '--load-mode',
+      'replace',
+      '--validation-required',
+      'false',
+    ],
+    env,
+  );
+  void reg;
+  const base = withBaseline ? await baseline(url, `bench_baseline_${code}`, csvForBaseline) : null;
+  const load = await runDatawarp([...workspaceArgs, 'load', file, '--source', code, '--json'], env);
+  const result = JSON.parse(load.stdout) as { rowsLoaded: number; status: string; validationStatus: string };
+  console.log(`\n${label}`);
+  if (base) console.log(`  baseline (${base.how}, typed table made by hand): ${base.seconds.toFixed(2)} s`);
+  console.log(
+    `  datawarp load (detect, infer, create, COPY, validate, audit): ${load.seconds.toFixed(2)} s, ` +
+      `${result.rowsLoaded.toLocaleString('en-GB')} rows, ${result.status}, peak RSS ${mb(load.rss)}`,
+  );
+  if (base) console.log(`  ratio: ${(load.seconds / base.seconds).toFixed(2)}x (target <= 1.3x)`);
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.chmodSync(OUT, 0o755);
+  const wsDir = path.join(OUT, 'ws');
+  fs.mkdirSync(wsDir, { recursive: true });
+  fs.chmodSync(wsDir, 0o755);
+  const ws = resolveWorkspace(wsDir);
+  const target = await resolveTarget(ws);
+  const env: Record<string, string> = process.env.DATABASE_URL
+    ? { DATABASE_URL: process.env.DATABASE_URL }
+    : {};
+  const wsArgs = ['--workspace', wsDir];
+  {
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    await migrate(client);
+    await client.query(`SET client_min_messages = warning`);
+    const { rows } = await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
+    console.log(`PostgreSQL ${rows[0]!.v} (${target.mode}); node ${process.version}`);
+    // fresh sources each run
+    await client.query(`DELETE FROM datawarp.tbl_data_sources WHERE source_code LIKE 'bench\\_%'`);
+    for (const t of (
+      await client.query<{ t: string }>(
+        `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'staging' AND tablename LIKE 'tbl\\_bench\\_%'`,
+      )
+    ).rows)
+      await client.query(`DROP TABLE staging.${pg.escapeIdentifier(t.t)}`);
+    await client.end();
+  }
+  const stamp = Date.now().toString(36);
+
+  const csv = path.join(OUT, `bench_${ROWS}.csv`);
+  const size = await generate(csv, ROWS);
+  console.log(`generated ${csv}: ${ROWS.toLocaleString('en-GB')} rows, ${mb(size)}`);
+  await compare(
+    `${ROWS.toLocaleString('en-GB')}-row CSV`,
+    target.url,
+    wsArgs,
+    env,
+    csv,
+    csv,
+    `bench_csv_${stamp}`,
+  );
+
+  if (process.env.BENCH_XLSX === '1') {
+    const XLSX = await import('@e965/xlsx');
+    const n = 100_000;
+    const xcsv = path.join(OUT, `bench_${n}.csv`);
+    await generate(xcsv, n);
+    const xlsx = path.join(OUT, `bench_${n}.xlsx`);
+    if (!fs.existsSync(xlsx)) {
+      const wb = XLSX.read(fs.readFileSync(xcsv, 'utf8'), { type: 'string', raw: true });
+      XLSX.writeFile(wb, xlsx);
+    }
+    await compare(
+      `100,000-row xlsx (baseline: \\copy of the same rows as CSV)`,
+      target.url,
+      wsArgs,
+      env,
+      xlsx,
+      xcsv,
+      `bench_xlsx_${stamp}`,
+    );
+  }
+
+  if (process.env.BENCH_BIG === '1') {
+    const bigRows = Number(process.env.BENCH_BIG_ROWS ?? 15_000_000);
+    const big = path.join(OUT, `bench_${bigRows}.csv`);
+    const bigSize = await generate(big, bigRows);
+    console.log(`\ngenerated ${big}: ${bigRows.toLocaleString('en-GB')} rows, ${mb(bigSize)}`);
+    await compare(
+      `${mb(bigSize)} CSV (memory must stay flat: target peak RSS < 300 MB)`,
+      target.url,
+      wsArgs,
+      env,
+      big,
+      big,
+      `bench_big_${stamp}`,
+    );
+  }
+}
+
+await main();

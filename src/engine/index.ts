@@ -5,6 +5,8 @@
 import { DatawarpError } from '../errors.js';
 import type { DetectFile, DetectOptions, ReadOptions, ReadTable, RefineTable, Row } from './api.js';
 import { detectText } from './detect-text.js';
+import { detectWorkbook, readWorkbookTable, refineWorkbookTable } from './detect-workbook.js';
+import { zipReader } from './detect-zip.js';
 import { readText, readTextBatches, refineText } from './read-text.js';
 import { sniffFormat } from './sniff/format.js';
 import type { FileFormat, FileSpec, TableSpec } from './table-spec.js';
@@ -31,9 +33,19 @@ export interface FormatReader {
   refine(path: string, spec: FileSpec, tableId: string): Promise<TableSpec>;
 }
 
+const workbookReader: FormatReader = {
+  detect: detectWorkbook,
+  read: readWorkbookTable,
+  refine: refineWorkbookTable,
+};
+
 /** One reader per format; a format without one is refused with FILE_UNSUPPORTED. */
 export const READERS: Partial<Record<FileFormat, FormatReader>> = {
   csv: { detect: detectText, read: readText, refine: refineText },
+  xlsx: workbookReader,
+  xls: workbookReader,
+  ods: workbookReader,
+  zip: zipReader(readerFor),
 };
 
 function readerFor(format: FileFormat, path: string): FormatReader {

@@ -84,7 +84,7 @@ function buildTable(
     file: string;
     displayName: string;
     options: DetectOptions;
-    tailEnd: { line: number; width: number } | null;
+    tailEnd: { line: number; width: number; records: RecordBatch } | null;
     extraWarnings: string[];
     consistency: number;
   },
@@ -123,6 +123,17 @@ function buildTable(
     lastSeen = r;
     if (f.length !== head.fields[firstData]!.length) ragged++;
     for (let j = 0; j < stats.length; j++) stats[j]!.observeText(f[region.columns[j]!] ?? '');
+  }
+  if (reachesEnd && context.tailEnd) {
+    // the tail is sampled for types too, as DuckDB samples later chunks: a late `n/a` or a
+    // wider number is seen before the load, not as a misfit during it
+    const tail = context.tailEnd.records;
+    for (let i = 0; i < tail.fields.length && tail.lines[i]! <= context.tailEnd.line; i++) {
+      const f = tail.fields[i]!;
+      if (i === 0 || isBlank(f)) continue; // the first tail record may start mid-record
+      if (headerRecord && region.columns.every((c) => (f[c] ?? '') === (headerRecord[c] ?? ''))) continue;
+      for (let j = 0; j < stats.length; j++) stats[j]!.observeText(f[region.columns[j]!] ?? '');
+    }
   }
   const guesses = stats.map((s, j) => decideColumn(s, headerTexts[j] || `column ${j + 1}`));
   const names =
@@ -200,11 +211,11 @@ export async function detectText(path: string, options: DetectOptions = {}): Pro
   }
   const digest = await digestFile(path, dialect.lineTerminator === '\r' ? 13 : 10);
   const totalLines = digest.breaks + (digest.endsWithBreak ? 0 : 1);
-  let tailEnd: { line: number; width: number } | null = null;
+  let tailEnd: { line: number; width: number; records: RecordBatch } | null = null;
   if (!sample.whole && sample.tail) {
     const tail = parseTail(sample.tail, guess.encoding, dialect, totalLines, path);
     const last = lastDataRecord(tail, width);
-    tailEnd = { line: last >= 0 ? tail.lines[last]! : totalLines, width };
+    tailEnd = { line: last >= 0 ? tail.lines[last]! : totalLines, width, records: tail };
   }
   const grid = toGrid(head, GRID_ROWS);
   const regions = findRegions(grid);

@@ -266,3 +266,43 @@ test('legacy encodings by statistics and byte structure: Shift_JIS, and Latin gu
   assert.equal(l.encoding, 'windows-1252');
   assert.deepEqual((await rows(latin, l))[1], ['René', 'Besançon']);
 });
+
+test('the tail of a large file is sampled for types too', async () => {
+  const lines = ['id,score,pad'];
+  for (let i = 1; i <= 80000; i++) lines.push(`${i},${i % 100},padding text to pass the sample size`);
+  lines.push('80001,12.5,late decimal');
+  const file = write('late_decimal.csv', lines.join('\n') + '\n');
+  const spec = await detectFile(file);
+  assert.equal(spec.tables[0]!.columns[1]!.type, 'numeric', 'the decimal near the end widens the column');
+});
+
+test('messy text tables: title, two-row header, a two-column table, footnotes', async () => {
+  const file = write(
+    'two_row_header.csv',
+    [
+      'Table 1: Referrals by region,,,',
+      ',Nov-25,,Dec-25',
+      'Region,Referrals,Seen,Referrals',
+      'North,10,8,12',
+      'South,20,*,22',
+      'East,30,25,31',
+      '',
+      'Notes: * suppressed to protect confidentiality',
+    ].join('\n') + '\n',
+  );
+  const spec = await detectFile(file);
+  const t = spec.tables[0]!;
+  assert.deepEqual(t.headerRows, [2, 3]);
+  assert.deepEqual(t.dataRows, [4, 6]);
+  assert.equal(t.rowCount, 3);
+  assert.deepEqual(
+    t.columns.map((c) => c.header),
+    ['Region', 'Nov-25 - Referrals', 'Nov-25 - Seen', 'Dec-25 - Referrals'],
+  );
+  assert.equal(t.columns[2]!.suppressed, 1);
+  const pairs = write('lookup.csv', 'Code,Name\n00L,Northumberland\n00N,South Tyneside\n');
+  const p = await detectFile(pairs);
+  assert.equal(p.tables.length, 1);
+  assert.equal(p.tables[0]!.kind, 'data', 'a genuine two-column table is kept as data');
+  assert.equal(p.tables[0]!.rowCount, 2);
+});

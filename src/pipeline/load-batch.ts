@@ -31,7 +31,7 @@ import type { LoadResult } from './load/types.js';
 import { detectDuplicates, type DuplicateReport } from './manifest/duplicates.js';
 import { fileEntryKey, fileLocator, isUrl } from './manifest/files.js';
 import { readManifest } from './manifest/parse.js';
-import { ensureRegistered } from './manifest/registration.js';
+import { configDefaults, ensureRegistered } from './manifest/registration.js';
 import { describeColumns, recordManifestState } from './manifest/state.js';
 import type { FileMode, Manifest, ManifestFile, ManifestSource } from './manifest/schema.js';
 import { chooseManifestTable } from './manifest/select-table.js';
@@ -110,6 +110,7 @@ const OK: ReadonlySet<BatchFileStatus> = new Set(['loaded', 'unchanged', 'alread
 export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<BatchResult> {
   const file = path.resolve(opts.manifest);
   const { manifest } = readManifest(file);
+  configDefaults(opts.config); // a bad `defaults:` stops the batch before anything runs
   const sources = selectSources(manifest, opts.only, file);
   const manifestId = await touchManifest(pool, manifest.manifest.name, file);
   await ensureManifestFiles(

@@ -7,7 +7,10 @@ import {
   looksLikePeriodLabel,
   type FileObservation,
 } from '../../src/pipeline/manifest/load-mode.js';
+import { configDefaults, planRegistration } from '../../src/pipeline/manifest/registration.js';
 import { Manifest } from '../../src/pipeline/manifest/schema.js';
+import { parseConfig } from '../../src/storage/config.js';
+import type { DatawarpError } from '../../src/errors.js';
 
 test('landing pages: data links are collected, resolved, de-duplicated and decoded', () => {
   const html = `<html><head><title>ADHD Management Information &ndash; May 2025</title></head><body>
@@ -169,4 +172,40 @@ test('manifest compare: sources and columns added, removed, renamed-looking, ret
   const same = compareManifests(march, march);
   assert.equal(hasChanges(same), false);
   assert.equal(same.unchanged, 3);
+});
+
+test('registration: the source, then the manifest block, then datawarp.yaml defaults; refused when incomplete', () => {
+  const m = Manifest.parse({
+    manifest: { name: 'm', owner: 'team@nhs.net', publication_context: { page_title: 'ADHD MI - May 2025' } },
+    sources: [
+      { code: 'a', purpose: 'Referrals', domain: 'Mental Health', files: [{ url: 'https://x/a.csv' }] },
+      { code: 'b', owner: 'other@nhs.net', load_mode: 'append', files: [{ url: 'https://x/b.csv' }] },
+    ],
+  });
+  const a = planRegistration(m, m.sources[0]!, parseConfig(''));
+  assert.equal(a.kind, 'register');
+  assert.deepEqual(a.kind === 'register' && a.registration, {
+    sourceCode: 'a',
+    publication: 'ADHD MI - May 2025',
+    domain: 'Mental Health',
+    owner: 'team@nhs.net',
+    purpose: 'Referrals',
+    retentionDays: undefined,
+    loadMode: 'replace',
+  });
+  assert.deepEqual(planRegistration(m, m.sources[1]!, parseConfig('')), {
+    kind: 'refuse',
+    missing: ['domain', 'purpose'],
+  });
+  const withDefaults = parseConfig(
+    'defaults:\n  domain: Primary Care\n  purpose: Capacity\n  retention_days: 90\n',
+  );
+  const b = planRegistration(m, m.sources[1]!, withDefaults);
+  assert.equal(b.kind === 'register' && b.registration.owner, 'other@nhs.net');
+  assert.equal(b.kind === 'register' && b.registration.retentionDays, 90);
+  assert.equal(b.kind === 'register' && b.registration.loadMode, 'append');
+  assert.throws(
+    () => configDefaults(parseConfig('defaults:\n  ownr: x@nhs.net\n')),
+    (err: DatawarpError) => err.code === 'CONFIG_INVALID' && /defaults/.test(err.message),
+  );
 });

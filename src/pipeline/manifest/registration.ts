@@ -6,9 +6,9 @@
  */
 import type pg from 'pg';
 import { z } from 'zod';
-import { isDatawarpError } from '../../errors.js';
+import { DatawarpError, isDatawarpError } from '../../errors.js';
 import { registerSource, type SourceRegistration } from '../../lifecycle/registry.js';
-import type { Config } from '../../storage/config.js';
+import { CONFIG_FILE, type Config } from '../../storage/config.js';
 import { getSource } from '../../warehouse/queries/sources.js';
 import type { Manifest, ManifestSource } from './schema.js';
 
@@ -21,7 +21,7 @@ const Defaults = z
     purpose: z.string().optional(),
     retention_days: z.number().int().positive().optional(),
   })
-  .partial();
+  .strict();
 
 export type RegistrationPlan =
   | { readonly kind: 'register'; readonly registration: SourceRegistration }
@@ -29,7 +29,16 @@ export type RegistrationPlan =
 
 export function configDefaults(config: Config): z.output<typeof Defaults> {
   const parsed = Defaults.safeParse((config as Record<string, unknown>).defaults ?? {});
-  return parsed.success ? parsed.data : {};
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new DatawarpError(
+    'CONFIG_INVALID',
+    `${['defaults', ...issue.path.map(String)].join('.')}: ${issue.message}`,
+    {
+      file: CONFIG_FILE,
+      hint: 'defaults: takes owner, domain, publication, purpose (text) and retention_days (a number); see docs/manifests.md',
+    },
+  );
 }
 
 export function planRegistration(

@@ -39,7 +39,10 @@ export async function sniffFormat(path: string, name: string): Promise<FileForma
     const text = head.toString('latin1');
     if (text.includes('mimetypeapplication/vnd.oasis.opendocument.spreadsheet') || lower.endsWith('.ods'))
       return 'ods';
-    if (/\.(xlsx|xlsm|xlsb)$/.test(lower) || (text.includes('[Content_Types].xml') && text.includes('xl/')))
+    // judge by the first member's name: a plain ZIP holding an uncompressed xlsx also shows
+    // `[Content_Types].xml` and `xl/` in its first bytes
+    const first = head.length >= 30 ? head.toString('utf8', 30, 30 + head.readUInt16LE(26)) : '';
+    if (/\.(xlsx|xlsm|xlsb)$/.test(lower) || /^(\[Content_Types\]\.xml$|xl\/|_rels\/|docProps\/)/.test(first))
       return 'xlsx';
     return 'zip';
   }

@@ -21,6 +21,31 @@ export function tableOf(spec: FileSpec, tableId: string): TableSpec {
   return table;
 }
 
+/**
+ * A record that repeats the header inside the data (a page break in an export): every filled
+ * field equals its column's header text, or the last part of a flattened multi-row header
+ * (`Nov-25 - Referrals` → `Referrals`), and at least half the columns are filled.
+ */
+function headerRepeatTest(table: TableSpec, cols: readonly number[]): (f: readonly string[]) => boolean {
+  if (!table.headerRows) return () => false;
+  const full = table.columns.map((c) => c.header.trim());
+  const last = full.map((h) => h.split(' - ').pop()!.trim());
+  const first = full[0]!;
+  const firstLast = last[0]!;
+  return (f) => {
+    const f0 = (f[cols[0]!] ?? '').trim();
+    if (f0 !== '' && f0 !== first && f0 !== firstLast) return false;
+    let filled = 0;
+    for (let j = 0; j < cols.length; j++) {
+      const v = (f[cols[j]!] ?? '').trim();
+      if (v === '') continue;
+      if (v !== full[j] && v !== last[j]) return false;
+      filled++;
+    }
+    return filled * 2 >= cols.length;
+  };
+}
+
 /** Records of a table's data range that are data: not blank, not a repeat of the header. */
 async function* dataRecords(
   path: string,
@@ -36,10 +61,7 @@ async function* dataRecords(
   }
   const [first, last] = table.dataRows;
   const cols = table.columns.map((c) => c.sourceIndex);
-  const headers =
-    table.headerRows && table.headerRows[0] === table.headerRows[1]
-      ? table.columns.map((c) => c.header)
-      : null;
+  const isHeaderRepeat = headerRepeatTest(table, cols);
   for await (const batch of streamRecords(path, { encoding: spec.encoding, dialect: spec.dialect, signal })) {
     const fields: string[][] = [];
     const lines: number[] = [];
@@ -54,7 +76,7 @@ async function* dataRecords(
       const f = batch.fields[i]!;
       if (f.length === 1 && f[0]!.trim() === '') continue;
       if (f.every((x) => x.trim() === '')) continue;
-      if (headers && cols.every((c, j) => (f[c] ?? '').trim() === headers[j]!.trim())) continue;
+      if (isHeaderRepeat(f)) continue;
       fields.push(f);
       lines.push(line);
     }

@@ -306,3 +306,16 @@ test('messy text tables: title, two-row header, a two-column table, footnotes', 
   assert.equal(p.tables[0]!.kind, 'data', 'a genuine two-column table is kept as data');
   assert.equal(p.tables[0]!.rowCount, 2);
 });
+
+test('header rows repeated inside the data are not read as data', async () => {
+  const lines = ['Region,Count'];
+  for (let i = 0; i < 5; i++) lines.push(`R${i},${i}`);
+  lines.push('Region,Count');
+  for (let i = 5; i < 10; i++) lines.push(`R${i},${i}`);
+  const file = write('repeated_header.csv', lines.join('\n') + '\n');
+  const spec = await detectFile(file);
+  assert.equal(spec.tables[0]!.columns[1]!.type, 'integer');
+  const typed = await rows(file, spec, 'typed');
+  assert.equal(typed.length, 10);
+  assert.ok(typed.every((r) => r[0] !== 'Region'));
+});

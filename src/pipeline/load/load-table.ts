@@ -20,7 +20,7 @@ import {
 } from '../../warehouse/ddl.js';
 import { qualified, quoteIdent } from '../../warehouse/identifiers.js';
 import { countDescribed, upsertColumnMetadata } from '../../warehouse/queries/column-metadata.js';
-import { countRawSuspects } from '../../warehouse/queries/quality.js';
+import { profileWithSuspects, type ColumnProfile } from '../../warehouse/queries/quality.js';
 import {
   failAbandonedLoads,
   findCompletedLoad,
@@ -234,10 +234,12 @@ async function loadWithClient(
     let rawTried = false;
     let path: 'raw' | 'typed' | null = null;
     let plan: TablePlan;
+    let profile: ColumnProfile[] | undefined;
     let copied: { rows: number; deleted: number };
     const lineage = [loadId, period?.code ?? null, period?.start ?? null, period?.end ?? null, src.file.name];
     for (;;) {
       await client.query('SAVEPOINT datawarp_load');
+      profile = undefined;
       plan = planTable({
         schema,
         table,
@@ -276,14 +278,16 @@ async function loadWithClient(
             signal: opts.signal,
             progress,
           });
-          const suspects = await countRawSuspects(
+          const scan = await profileWithSuspects(
             client,
             schema,
             table,
             loadId,
+            loadCols.map((c) => ({ name: c.spec.name, type: c.type })),
             spec.columns.map((c) => ({ name: c.name, type: c.type, header: c.header })),
           );
-          if (suspects) throw new RawPathDiverged(suspects);
+          if (scan.suspects) throw new RawPathDiverged(scan.suspects);
+          profile = scan.profile;
         } else {
           result = await copyRows(client, {
             schema,
@@ -399,6 +403,7 @@ async function loadWithClient(
         })),
         key: settings?.key,
         today,
+        profile,
       })),
       ...(target.source
         ? checkMetadata(

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ValidationConfig } from '../../storage/config.js';
-import { countDuplicates, profileLoad } from '../../warehouse/queries/quality.js';
+import { countDuplicates, profileLoad, type ColumnProfile } from '../../warehouse/queries/quality.js';
 import { breach, type GateResult } from './types.js';
 
 export interface QualityInput {
@@ -13,6 +13,8 @@ export interface QualityInput {
   readonly key: readonly string[] | undefined;
   /** today, ISO; a parameter so tests can pin it */
   readonly today: string;
+  /** the profile when the load already scanned its rows (the raw path does) */
+  readonly profile?: readonly ColumnProfile[];
 }
 
 /** Data quality over the rows this load wrote: all-null columns, duplicates, implausible dates. */
@@ -31,7 +33,7 @@ export async function checkQuality(
     if (status) out.push({ validation_type: 'quality', check_name, status, message, details });
   };
   if (q.rows === 0) return out;
-  const profile = await profileLoad(db, q.schema, q.table, q.loadId, q.columns);
+  const profile = q.profile ?? (await profileLoad(db, q.schema, q.table, q.loadId, q.columns));
 
   const allNull = profile.filter((p) => p.nonNull === 0).map((p) => p.name);
   if (allNull.length)

@@ -19,8 +19,26 @@ export async function profileLoad(
   loadId: string,
   columns: readonly { name: string; type: string }[],
 ): Promise<ColumnProfile[]> {
-  if (!columns.length) return [];
+  return (await profileWithSuspects(db, schema, table, loadId, columns, null)).profile;
+}
+
+/**
+ * `profileLoad`, and with `suspects` also the count of rows matching `suspectCondition`, in one
+ * scan of the load's rows.
+ */
+export async function profileWithSuspects(
+  db: pg.ClientBase,
+  schema: string,
+  table: string,
+  loadId: string,
+  columns: readonly { name: string; type: string }[],
+  suspects: readonly SuspectColumn[] | null,
+): Promise<{ profile: ColumnProfile[]; suspects: number }> {
+  if (!columns.length) return { profile: [], suspects: 0 };
+  const params: unknown[] = [loadId];
   const parts: string[] = [];
+  if (suspects?.length)
+    parts.push(`count(*) FILTER (WHERE ${suspectCondition(suspects, params)}) AS suspects`);
   columns.forEach((c, i) => {
     const col = quoteIdent(c.name);
     parts.push(`count(${col}) AS n${i}`);
@@ -29,15 +47,16 @@ export async function profileLoad(
   });
   const { rows } = await db.query<Record<string, string | null>>(
     `SELECT ${parts.join(', ')} FROM ${qualified(schema, table)} WHERE ${quoteIdent('_load_id')} = $1`,
-    [loadId],
+    params,
   );
   const r = rows[0] ?? {};
-  return columns.map((c, i) => ({
+  const profile = columns.map((c, i) => ({
     name: c.name,
     nonNull: Number(r[`n${i}`] ?? 0),
     min: (r[`lo${i}`] as string | null | undefined) ?? null,
     max: (r[`hi${i}`] as string | null | undefined) ?? null,
   }));
+  return { profile, suspects: Number(r.suspects ?? 0) };
 }
 
 /** Rows of a load that repeat another row of the same load on `columns` (0 when all distinct). */
@@ -73,15 +92,7 @@ export interface SuspectColumn {
  * repeated header rows (the reader skips them), and spellings PostgreSQL accepts that the reader
  * treats as missing (`NaN`, `Infinity`). Zero means the raw load equals the typed one.
  */
-export async function countRawSuspects(
-  db: pg.ClientBase,
-  schema: string,
-  table: string,
-  loadId: string,
-  columns: readonly SuspectColumn[],
-): Promise<number> {
-  if (!columns.length) return 0;
-  const params: unknown[] = [loadId];
+function suspectCondition(columns: readonly SuspectColumn[], params: unknown[]): string {
   const blank = columns
     .map((c) =>
       c.type === 'text'
@@ -98,10 +109,5 @@ export async function countRawSuspects(
   const special = columns
     .filter((c) => c.type !== 'text')
     .map((c) => `${quoteIdent(c.name)}::text IN ('NaN', 'Infinity', '-Infinity', 'infinity', '-infinity')`);
-  const conditions = [`(${blank})`, `(${header})`, ...special].join(' OR ');
-  const { rows } = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ${qualified(schema, table)} WHERE ${quoteIdent('_load_id')} = $1 AND (${conditions})`,
-    params,
-  );
-  return Number(rows[0]?.n ?? 0);
+  return [`(${blank})`, `(${header})`, ...special].join(' OR ');
 }

@@ -91,5 +91,8 @@ export function isNoteText(text: string): boolean {
   const t = text.trim();
   if (/^(notes?|source|sources|footnotes?)\b\s*[:.\d]/i.test(t)) return true;
   if (/^\*?\s*note\b/i.test(t) && t.length > 30) return true;
-  return t.length > 160 || (t.length > 60 && /\n.*\n/.test(t));
+  // `* No data for ...`: an asterisked remark, not a value
+  if (/^\*+\s+\S/.test(t) && t.length > 30) return true;
+  // a paragraph over several lines; a long single-line description in a table is data
+  return t.length > 60 && /\n.*\n/.test(t);
 }

@@ -37,6 +37,8 @@ interface Draft {
   headers: string[];
   skipRows: number[];
   valueCols: Map<number, CellClass>;
+  /** the header was chosen by the all-text test alone (no value column backs it) */
+  weakHeader: boolean;
   title: string | undefined;
   confidence: number;
   warnings: string[];
@@ -53,7 +55,11 @@ export function findTables(grid: Grid): TableRegion[] {
     sheetTitle ??= trimmed.title;
     if (!trimmed.rows.length) continue;
     for (const columns of splitColumns(view, trimmed.rows)) {
-      const draft = shapeBlock(view, { rows: trimmed.rows, columns, title: trimmed.title });
+      const draft = shapeBlock(
+        view,
+        { rows: trimmed.rows, columns, title: trimmed.title },
+        runs.length === 1,
+      );
       if (!draft) continue;
       const above = continues(view, drafts, draft);
       if (above) extend(view, above, draft);
@@ -187,7 +193,7 @@ function standsAlone(
 }
 
 /** Phase 4: header rows, data rows and columns of one block. */
-function shapeBlock(view: SheetView, block: Block): Draft | null {
+function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null {
   const cols = block.columns;
   const rows = block.rows.filter((r) => cols.some((c) => view.occupied(r, c)));
   if (!rows.length) return null;
@@ -206,7 +212,8 @@ function shapeBlock(view: SheetView, block: Block): Draft | null {
     }
     while (k < rows.length && !fitsBody(view, rows[k]!, cols, valueCols)) k++;
   } else {
-    k = rows.length > 0 && looksLikeHeader(view, rows, cols) ? 1 : 0;
+    // a lone text row is a header-only file; beside other blocks it is one more data row
+    k = (rows.length > 1 || alone) && looksLikeHeader(view, rows, cols) ? 1 : 0;
     if (k === 1) {
       // a merged parent over an all-text table: the row under it is a header too
       while (k < Math.min(rows.length - 1, MAX_HEADER_ROWS) && hasSpanningMerge(view, rows[k - 1]!, cols))
@@ -248,6 +255,7 @@ function shapeBlock(view: SheetView, block: Block): Draft | null {
     headers,
     skipRows,
     valueCols,
+    weakHeader: headerRows !== null && valueCols.size === 0,
     title: block.title,
     confidence,
     warnings,
@@ -331,15 +339,40 @@ function looksLikeHeader(view: SheetView, rows: readonly number[], cols: readonl
   if (first === undefined) return false;
   if (!body.length) return cols.every((c) => view.cls(first, c) === 'text' || !view.occupied(first, c));
   let filled = 0;
+  const sample = body.slice(0, 1000);
   for (const c of cols) {
     const k = view.cls(first, c);
     if (k === 'empty') continue;
     if (k !== 'text') return false;
     filled++;
     const text = view.text(first, c);
-    if (body.slice(0, 1000).some((r) => view.text(r, c) === text)) return false;
+    if (sample.some((r) => view.text(r, c) === text)) return false;
+    // a code shaped like the codes below it (`DIS001_TOTAL` over `DIS001_PHYSIOLOGY`) is data
+    const shape = shapeOf(text);
+    if (/9/.test(shape) && shape === modalShape(view, sample, c)) return false;
   }
   return filled > 0;
+}
+
+/** `U16464` → `A9`, `DIS001_TOTAL` → `A9_A`, `Code` → `Aa`. */
+function shapeOf(text: string): string {
+  return text
+    .replace(/[A-Z]/g, 'A')
+    .replace(/[a-z]/g, 'a')
+    .replace(/[0-9]/g, '9')
+    .replace(/(.)\1+/g, '$1');
+}
+
+function modalShape(view: SheetView, rows: readonly number[], col: number): string | undefined {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const t = view.text(r, col);
+    if (t) counts.set(shapeOf(t), (counts.get(shapeOf(t)) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  let n = 0;
+  for (const [shape, count] of counts) if (count > n) [best, n] = [shape, count];
+  return best;
 }
 
 function hasSpanningMerge(view: SheetView, row: number, cols: readonly number[]): boolean {
@@ -386,9 +419,10 @@ function findSkipRows(
 
 /** Phase 5: the table directly above that this headerless block continues, if any. */
 function continues(view: SheetView, drafts: readonly Draft[], next: Draft): Draft | undefined {
-  if (next.headerRows) return undefined;
   const prev = drafts[drafts.length - 1];
   if (!prev) return undefined;
+  // under a headerless text list, a block's "header" by the text test alone is one more data row
+  if (next.headerRows && !(next.weakHeader && !prev.headerRows && !prev.valueCols.size)) return undefined;
   const prevCols = new Set(prev.columns);
   const shared = next.columns.filter((c) => prevCols.has(c)).length;
   if (shared < Math.max(1, next.columns.length * 0.8) || shared < prev.columns.length * 0.5) return undefined;
@@ -403,7 +437,8 @@ function continues(view: SheetView, drafts: readonly Draft[], next: Draft): Draf
 }
 
 function extend(view: SheetView, prev: Draft, next: Draft): void {
-  for (let r = prev.dataRows[1] + 1; r < next.dataRows[0]; r++) prev.skipRows.push(r);
+  const start = next.headerRows?.[0] ?? next.dataRows[0];
+  for (let r = prev.dataRows[1] + 1; r < start; r++) prev.skipRows.push(r);
   prev.skipRows.push(...next.skipRows);
   prev.dataRows = [prev.dataRows[0], next.dataRows[1]];
   for (const c of next.columns) {

@@ -39,8 +39,8 @@ export function classifyBlock(view: SheetView, block: BlockShape, notesSheet: bo
     }
   }
   const keyValue = block.columns.length <= 4 && keyed > 0 && keys / keyed >= 0.6;
-  const meanLength = texts.reduce((n, t) => n + t.length, 0) / Math.max(1, texts.length);
-  const prose = meanLength > 80;
+  // prose: most cells are sentences (a code | description list still has its short codes)
+  const prose = texts.filter((t) => t.length > 80).length >= 0.6 * texts.length;
   const numeric = [...block.valueCols.keys()].some((c) => countValues(view, c, d1, d2) >= 3);
   if (keyValue || prose) return 'notes';
   if (notesSheet && !numeric) return 'notes';

@@ -47,7 +47,17 @@ test('thousands separators, currency and percentages are numbers; codes with lea
   assert.equal(guess(['00L', '02P']).type, 'text');
   assert.equal(guess(['U00070', 'C85628']).type, 'text');
   assert.equal(guess(['007', '012']).type, 'text', 'leading zeros mean a code');
-  assert.equal(guess(['1,23', '4']).type, 'text', 'a comma that does not group thousands is not a separator');
+  assert.equal(
+    guess(['1,23', '4']).format?.decimal,
+    ',',
+    'a comma that cannot group thousands is a decimal comma',
+  );
+  assert.equal(guess(['1,23', 'x1']).type, 'text');
+  const eu = guess(['1,5', '0,25', '1.234,75', '12']);
+  assert.equal(eu.type, 'numeric', 'decimal commas where the usual reading fails');
+  assert.equal(eu.format?.decimal, ',');
+  assert.equal(textConverter('numeric', eu.format)('1.234,75'), '1234.75');
+  assert.equal(guess(['1,234', '5,678']).format?.decimal, undefined, '1,234 stays thousands');
   const n = parseNumber('(1,234.50)');
   assert.equal(n?.value, '-1234.50');
 });

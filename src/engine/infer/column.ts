@@ -8,7 +8,7 @@
 import type { PgType, ValueFormat } from '../table-spec.js';
 import { dateShape } from './date.js';
 import { isNullToken, isSuppressionMarker } from './markers.js';
-import { integerWidth, isPlainInteger, parseNumber } from './number.js';
+import { integerWidth, isPlainInteger, parseDecimalComma, parseNumber } from './number.js';
 
 // Single letters (Y/N, T/F) stay text: in real files they are as often codes as flags.
 const BOOLEANS: Readonly<Record<string, boolean>> = {
@@ -44,6 +44,9 @@ export class ColumnStats {
   firstOver12 = false;
   secondOver12 = false;
   slashDates = 0;
+  /** every value reads as a decimal-comma number (`0,25`), and some only so */
+  decimalComma = true;
+  decimalCommaNeeded = false;
   /** every value was 8 digits (YYYYMMDD candidates) */
   allYmd8 = true;
   examples: string[] = [];
@@ -83,8 +86,15 @@ export class ColumnStats {
         if (text.length !== 8) this.allYmd8 = false;
       } else {
         this.allYmd8 = false;
+        if (this.decimalComma) {
+          if (parseDecimalComma(text) === null) this.decimalComma = false;
+          else if (parseNumber(text) === null) this.decimalCommaNeeded = true;
+        }
         if (this.number) this.observeNumberText(text);
       }
+    } else if (this.decimalComma && !isPlainInteger(text)) {
+      if (parseDecimalComma(text) === null) this.decimalComma = false;
+      else this.decimalCommaNeeded = true;
     }
     if (this.date) this.observeDateText(text);
   }
@@ -190,6 +200,9 @@ export function decideColumn(s: ColumnStats, header = ''): ColumnGuess {
       s.numberWidth
     ]!;
     return typed(type, format);
+  }
+  if (s.decimalComma && s.decimalCommaNeeded) {
+    return typed('numeric', { decimal: ',', thousands: '.' });
   }
   if (s.date && !s.mixedDatePatterns) {
     const type: PgType = s.timestamp ? 'timestamp' : 'date';

@@ -8,7 +8,7 @@ import type { Cell } from '../grid.js';
 import { parseBoolean } from './column.js';
 import { daysInMonth, parseDate, type DateOrder } from './date.js';
 import { isNullToken, isSuppressionMarker } from './markers.js';
-import { integerWidth, isPlainInteger, parseNumber } from './number.js';
+import { integerWidth, isPlainInteger, parseDecimalComma, parseNumber } from './number.js';
 import { excelFormatHasDay } from './excel.js';
 
 /** Thrown by a converter; carries nothing so that throwing it in a hot loop stays cheap. */
@@ -83,6 +83,17 @@ function isIsoDay(s: string): boolean {
   return y >= 1 && d <= daysInMonth(y, m);
 }
 
+function decimalCommaConverter(): Converter {
+  return (raw) => {
+    const text = trimmed(raw);
+    if (isPlainInteger(text)) return text;
+    if (isTypedNull(text)) return null;
+    const v = parseDecimalComma(text);
+    if (v === null) throw MISFIT;
+    return v;
+  };
+}
+
 function numberConverter(): Converter {
   return (raw) => {
     const text = trimmed(raw);
@@ -150,7 +161,7 @@ export function textConverter(type: PgType, format?: ValueFormat): Converter {
       return integerConverter(1);
     case 'numeric':
     case 'double precision':
-      return numberConverter();
+      return format?.decimal === ',' ? decimalCommaConverter() : numberConverter();
     case 'date':
     case 'timestamp':
       return dateConverter(type, format);

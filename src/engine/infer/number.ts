@@ -110,3 +110,19 @@ export function integerWidth(value: string): 0 | 1 | 2 {
 }
 
 export { isDigit };
+
+const EURO = /^([-+]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$/;
+
+/**
+ * A number written with a decimal comma (`1.234,5`, `0,25`): canonical text, or null. Only used
+ * for a column where the usual reading fails, so `1,234` stays one thousand two hundred and
+ * thirty-four everywhere else.
+ */
+export function parseDecimalComma(text: string): string | null {
+  const m = EURO.exec(text);
+  if (!m) return null;
+  const whole = m[2]!.replace(/\./g, '');
+  if (whole.length > 1 && whole.charCodeAt(0) === 48) return null;
+  const value = m[3] === undefined ? whole : `${whole}.${m[3]}`;
+  return m[1] === '-' ? `-${value}` : value;
+}

@@ -277,7 +277,8 @@ async function loadOneFile(
       local = reference;
     }
     const period: Period | null = f.period ? parsePeriod(f.period) : null;
-    const table = f.table_id ?? (f.extract ? await chooseManifestTable(local, reference, f) : undefined);
+    const table =
+      f.table_id ?? (f.extract || f.table_index ? await chooseManifestTable(local, reference, f) : undefined);
     const loaded: LoadResult = await loadFile(pool, {
       file: reference,
       workspace: opts.workspace,

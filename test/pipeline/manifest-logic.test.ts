@@ -209,3 +209,10 @@ test('registration: the source, then the manifest block, then datawarp.yaml defa
     (err: DatawarpError) => err.code === 'CONFIG_INVALID' && /defaults/.test(err.message),
   );
 });
+
+test('load-mode classifier: dates in a file without a period (open/close dates of a register) are no history', () => {
+  const v = classifyLoadMode('epcn_pcndetails', [
+    obs({ period: null, dateRange: { min: '2019-07-01', max: '2022-04-01', months: 20 } }),
+  ]);
+  assert.deepEqual([v.pattern, v.mode], ['reference', 'replace']);
+});

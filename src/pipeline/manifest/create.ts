@@ -156,7 +156,7 @@ async function addTables(
   spec: FileSpec,
   period: Period | null,
 ): Promise<void> {
-  const fileCode = tableNameFrom(c.displayName);
+  const fileCode = fileCodeOf(c);
   // tables sharing a sheet (or member) get _2, _3 in their order on it
   const seenPlace = new Map<string, number>();
   for (const table of spec.tables) {
@@ -171,28 +171,37 @@ async function addTables(
     if (
       existing &&
       existing.origin !== origin &&
-      existing.files.some((f) => f.entry.period === (period?.code ?? null))
+      existing.files.some((f) => (f.entry.period ?? null) === (period?.code ?? null))
     )
       code = uniqueCode(sources, code);
     const observation = await observeTable(local, spec, table, period);
     const entry: Record<string, unknown> = {
       ...(c.url ? { url: c.url } : { path: localPathFor(c.locator, output) }),
-      period: period?.code ?? null,
+      ...(period ? { period: period.code } : {}),
       ...(table.member ? { extract: table.member } : {}),
       ...(table.sheet ? { sheet: table.sheet } : {}),
-      ...(several ? { table_id: table.id } : {}),
+      ...(several ? { table_index: nth } : {}),
     };
     const draft = sources.get(code);
     if (draft) {
       draft.files.push({ entry, observation });
       continue;
     }
-    const notes = table.kind === 'notes' || (table.sheet !== null && NOTES_SHEET.test(table.sheet.trim()));
+    const hidden = table.warnings.some((w) => /sheet is hidden/.test(w));
+    const memberName = table.member?.split('/').pop() ?? null;
+    const notes =
+      table.kind === 'notes' ||
+      (table.sheet !== null && NOTES_SHEET.test(table.sheet.trim())) ||
+      (memberName !== null && NOTES_SHEET.test(memberName.replace(/[_-]+/g, ' ')));
     sources.set(code, {
       code,
       name: humanName(c.displayName, table),
-      enabled: !notes,
-      description: notes ? 'Notes, cover or contents sheet (disabled by manifest create)' : undefined,
+      enabled: !notes && !hidden,
+      description: notes
+        ? 'Notes, cover or contents (disabled by manifest create)'
+        : hidden
+          ? 'Hidden sheet, usually a lookup for the visible tables (disabled by manifest create)'
+          : undefined,
       columns: notes
         ? []
         : table.columns.map((col) => ({
@@ -210,6 +219,27 @@ async function addTables(
 function localPathFor(file: string, output: string): string {
   const relative = path.relative(path.dirname(path.resolve(output)), file);
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+// longest spellings first, so `september` is not read as `sep` + `tember`
+const MONTH_WORD =
+  /january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec/g;
+
+/**
+ * The file's part of a source code: its name without dates. A name that is nothing but a date
+ * (`september2023.xlsx`) would make every month's code different, so it borrows the landing
+ * page's title, else the folder or URL path it sits in.
+ */
+export function fileCodeOf(c: Pick<Candidate, 'displayName' | 'locator' | 'page'>): string {
+  const stem = c.displayName.replace(/(\.[a-z0-9]{1,5})+$/i, '').toLowerCase();
+  if (stem.replace(MONTH_WORD, '').replace(/[^a-z]/g, '') !== '') return tableNameFrom(c.displayName);
+  if (c.page?.title) return tableNameFrom(c.page.title);
+  const parent = c.locator
+    .replace(/[?#].*$/, '')
+    .split(/[\\/]/)
+    .filter(Boolean)
+    .slice(-2, -1)[0];
+  return parent ? tableNameFrom(parent) : 'data';
 }
 
 /** `<file>`, `<file>_<member>`, `<file>_<sheet>`, then `_<n>` for the n-th table on a sheet: no dates. */

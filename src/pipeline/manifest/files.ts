@@ -28,7 +28,8 @@ export function fileEntryKey(file: ManifestFile): string {
   const parts = [fileLocator(file)];
   if (file.extract) parts.push(`member=${file.extract}`);
   if (file.sheet) parts.push(`sheet=${file.sheet}`);
-  if (file.table_id) parts.push(`table=${file.table_id}`);
+  if (file.table_index) parts.push(`table=${file.table_index}`);
+  if (file.table_id) parts.push(`table_id=${file.table_id}`);
   parts.push(`period=${file.period ?? ''}`);
   return parts.join(' | ');
 }

@@ -76,7 +76,8 @@ export function classifyLoadMode(
       reason: `${wide} columns are periods (e.g. ${files[0]!.headers.find(looksLikePeriodLabel)}): each release restates them`,
     };
 
-  const dated = files.filter((f) => f.dateRange);
+  // dates only say something about history when the file's own period is known
+  const dated = files.filter((f) => f.dateRange && f.period);
   if (dated.length) {
     const overlapping = dated.filter(
       (f) => f.dateRange!.months > 1 && (!f.period || f.dateRange!.min < f.period.start),

@@ -68,7 +68,8 @@ export function semanticProblems(
       } else if (!/^https?:\/\//i.test(locator)) {
         add('error', [...fat, 'url'], `only http(s) URLs and local paths are supported: ${locator}`);
       }
-      if (f.period === undefined) add('warning', fat, 'no period: rows load with an empty _period');
+      if (f.period === undefined || f.period === null)
+        add('warning', fat, 'no period: rows load with an empty _period');
       else if (!PERIOD_PATTERN.test(f.period))
         add(
           'warning',
@@ -76,7 +77,14 @@ export function semanticProblems(
           `period ${f.period} is not a period code datawarp knows (e.g. 2025-05, 2025-Q2, FY2025-26)`,
         );
       modes.add(f.mode ?? source.load_mode ?? 'replace');
-      const key = [locator, f.sheet ?? '', f.extract ?? '', f.table_id ?? '', f.period ?? ''].join('\u0000');
+      const key = [
+        locator,
+        f.sheet ?? '',
+        f.extract ?? '',
+        f.table_index ?? '',
+        f.table_id ?? '',
+        f.period ?? '',
+      ].join('\u0000');
       const first = seen.get(key);
       if (first !== undefined) add('error', fat, `same file, sheet and period as files.${first}`);
       else seen.set(key, j);

@@ -55,14 +55,16 @@ export const ManifestFile = z
     /** an http(s) URL, or a local path (relative to the manifest's folder) */
     url: z.string().min(1).optional(),
     path: z.string().min(1).optional(),
-    period: text.optional(),
+    period: text.nullish(),
     /** append, replace or fullload; unset means the source's load_mode, else replace */
     mode: z.enum(FILE_MODES).optional(),
     /** a workbook sheet, by name */
     sheet: text.optional(),
     /** a member of a ZIP file */
     extract: z.string().min(1).optional(),
-    /** one of several tables on a sheet: the engine's table id */
+    /** one of several tables on a sheet (or in a member): its 1-based position there */
+    table_index: z.number().int().positive().optional(),
+    /** or the engine's table id, as `datawarp detect` prints it with the same sheet */
     table_id: z.string().min(1).optional(),
     preview: z.string().optional(),
   })
@@ -134,6 +136,7 @@ export const KNOWN_FILE_KEYS: ReadonlySet<string> = new Set([
   'mode',
   'sheet',
   'extract',
+  'table_index',
   'table_id',
   'preview',
 ]);

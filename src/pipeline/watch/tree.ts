@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DatawarpError } from '../../errors.js';
 import type { Workspace } from '../../storage/workspace.js';
 
 /**
@@ -47,8 +48,24 @@ export function dropFolders(root: string): DropFolder[] {
 /** Create whatever part of the tree is missing; existing folders and files are left alone. */
 export function ensureDropTree(root: string): DropFolder[] {
   const folders = dropFolders(root);
-  for (const f of folders) {
-    for (const outcome of OUTCOME_FOLDERS) fs.mkdirSync(path.join(f.dir, outcome), { recursive: true });
+  try {
+    for (const f of folders) {
+      for (const outcome of OUTCOME_FOLDERS) fs.mkdirSync(path.join(f.dir, outcome), { recursive: true });
+    }
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new DatawarpError(
+      'USAGE',
+      `cannot create the drop folder tree: ${code ?? (cause as Error).message}`,
+      {
+        file: root,
+        hint:
+          code === 'EACCES' || code === 'EPERM'
+            ? 'run as a user who may write there, or give another folder: datawarp watch DIR'
+            : 'give a folder datawarp can create: datawarp watch DIR',
+        cause,
+      },
+    );
   }
   return folders;
 }

@@ -29,6 +29,14 @@ test('watch --help has examples; a bad duration is a one-line usage error', asyn
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /"soon" is not a duration/);
   assert.doesNotMatch(bad.stderr, /\n\s+at /);
+  const file = path.join(tempDir(), 'a-file');
+  fs.writeFileSync(file, 'x');
+  const notDir = await runCli(['watch', path.join(file, 'dropoff'), '--once'], { env, cwd });
+  assert.equal(notDir.code, 2);
+  assert.match(
+    notDir.stderr,
+    /^datawarp: .*a-file\/dropoff: cannot create the drop folder tree: ENOTDIR\nhint: /,
+  );
 });
 
 test('watch --once creates the tree in the workspace, loads a drop and shows it in status', async () => {
@@ -114,7 +122,10 @@ test('two watchers on one folder process each of 50 files exactly once', async (
       .filter((e) => e.event === 'file'),
   );
   assert.equal(done.length, 50, 'fifty file outcomes between the two watchers');
-  assert.ok(done.every((e) => e.status === 'processed'));
+  assert.deepEqual(
+    done.filter((e) => e.status !== 'processed'),
+    [],
+  );
   assert.equal(new Set(done.map((e) => e.id)).size, 50, 'no file handled twice');
 
   assert.equal(await count('SELECT count(*) AS n FROM staging.items'), 100);

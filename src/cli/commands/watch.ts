@@ -5,6 +5,7 @@ import { currentUser } from '../../lifecycle/registry.js';
 import {
   approveFile,
   defaultDropRoot,
+  ensureDropTree,
   formatDuration,
   parseDuration,
   rejectFile,
@@ -76,6 +77,7 @@ Examples:
     )
     .action(async (dir: string | undefined, opts: WatchFlags, cmd: Command) => {
       const root = path.resolve(dir ?? defaultDropRoot(workspaceOf(cmd)));
+      ensureDropTree(root); // a folder that cannot be created fails before the database starts
       const controller = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) process.exit(130);

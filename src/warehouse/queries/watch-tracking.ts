@@ -140,7 +140,9 @@ export async function claimRow(
 
 /**
  * Inside the load's transaction: lock the claimed row for the length of the load. Null when the
- * claim was lost (another watcher judged it stale and took it back).
+ * claim was lost (another watcher judged it stale and took it back). It waits rather than skips:
+ * another watcher's passing UPDATE of the row (a stability check that no longer matches) holds
+ * the row for an instant, and skipping would give the file up for nothing.
  */
 export async function lockClaimedRow(
   client: pg.ClientBase,
@@ -148,7 +150,7 @@ export async function lockClaimedRow(
   claimant: string,
 ): Promise<TrackingRow | null> {
   const { rows } = await client.query<TrackingRow>(
-    `SELECT * FROM ${T} WHERE id = $1 AND status = 'processing' AND claimed_by = $2 FOR UPDATE SKIP LOCKED`,
+    `SELECT * FROM ${T} WHERE id = $1 AND status = 'processing' AND claimed_by = $2 FOR UPDATE`,
     [id, claimant],
   );
   return rows[0] ?? null;

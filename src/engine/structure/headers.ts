@@ -4,6 +4,7 @@
  * the columns it covers. A merge anchored outside the table (a notes cell merged across the label
  * columns) is not spread: its text is a note, not a column name.
  */
+import { excelFormatHasDay } from '../infer/excel.js';
 import type { SheetView } from './sheet-view.js';
 
 export function flattenHeaders(
@@ -35,12 +36,25 @@ export function flattenHeaders(
 
 function headerText(view: SheetView, row: number, col: number, inTable: Set<number>): string {
   if (view.isNote(row, col)) return '';
-  const own = view.text(row, col);
-  if (own) return clean(own);
+  const own = cellHeader(view, row, col);
+  if (own) return own;
   const merge = view.mergeAt(row, col);
   if (!merge || !inTable.has(merge.c1)) return '';
   if (view.isNote(merge.r1, merge.c1)) return '';
-  return clean(view.text(merge.r1, merge.c1));
+  return cellHeader(view, merge.r1, merge.c1);
+}
+
+/**
+ * A date cell heading a column reads as an ISO date: Excel shows short dates in the reader's
+ * locale (`9/1/23` or `01/09/2023` for the same cell), a name must not depend on that.
+ */
+function cellHeader(view: SheetView, row: number, col: number): string {
+  const cell = view.grid.rows[row]?.[col];
+  if (cell?.kind === 'date' && typeof cell.value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cell.value)) {
+    // `mmm-yy` shows a month: the name says the month, not its first day
+    return cell.numFmt && !excelFormatHasDay(cell.numFmt) ? cell.value.slice(0, 7) : cell.value;
+  }
+  return clean(view.text(row, col));
 }
 
 /** Line breaks inside a header cell (`Partner\nOrganisation\nCode`) read as spaces. */

@@ -4,7 +4,6 @@
  * a few column types, and the original tool's faults that must not come back.
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';

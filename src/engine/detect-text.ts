@@ -65,7 +65,9 @@ function lastDataRecord(batch: RecordBatch, width: number): number {
     const f = batch.fields[i]!;
     const filled = f.filter((x) => x.trim() !== '').length;
     if (filled === 0) continue;
-    if (width >= 3 && (filled <= 1 || f.length < width / 2)) continue;
+    // a one-cell line (`Source: ...`) is a footer when the table is wider, or the line is short
+    if (filled <= 1 && (width >= 3 || f.length < width)) continue;
+    if (width >= 3 && f.length < width / 2) continue;
     return i;
   }
   return -1;
@@ -209,11 +211,12 @@ export async function detectText(path: string, options: DetectOptions = {}): Pro
       hint: 'check the file is delimited text',
     });
   }
-  const digest = await digestFile(path, dialect.lineTerminator === '\r' ? 13 : 10);
+  const digest = await digestFile(path, dialect.lineTerminator === '\r' ? 13 : 10, sample.gzip);
   const totalLines = digest.breaks + (digest.endsWithBreak ? 0 : 1);
   let tailEnd: { line: number; width: number; records: RecordBatch } | null = null;
-  if (!sample.whole && sample.tail) {
-    const tail = parseTail(sample.tail, guess.encoding, dialect, totalLines, path);
+  const tailBytes = sample.gzip ? digest.tail : sample.tail;
+  if (!sample.whole && tailBytes) {
+    const tail = parseTail(tailBytes, guess.encoding, dialect, totalLines, path);
     const last = lastDataRecord(tail, width);
     tailEnd = { line: last >= 0 ? tail.lines[last]! : totalLines, width, records: tail };
   }

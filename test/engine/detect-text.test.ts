@@ -319,3 +319,27 @@ test('header rows repeated inside the data are not read as data', async () => {
   assert.equal(typed.length, 10);
   assert.ok(typed.every((r) => r[0] !== 'Region'));
 });
+
+test('gzip-compressed text is read transparently, the tail and line count from the decompressed text', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const lines = ['id,name'];
+  for (let i = 1; i <= 100000; i++) lines.push(`${i},name ${i}`);
+  lines.push('', 'Source: test');
+  const file = write('big.csv.gz', gzipSync(lines.join('\n') + '\n'));
+  const spec = await detectFile(file);
+  assert.equal(spec.format, 'csv');
+  assert.equal(spec.bytes, fs.statSync(file).size);
+  assert.deepEqual(spec.tables[0]!.dataRows, [2, 100001]);
+  const all = await rows(file, spec);
+  assert.equal(all.length, 100000);
+  assert.deepEqual(all[99999], ['100000', 'name 100000']);
+  const whole = gzipSync(lines.join('\n'));
+  const broken = write('broken.csv.gz', whole.subarray(0, whole.length >> 1));
+  await assert.rejects(
+    async () => {
+      const s = await detectFile(broken);
+      await rows(broken, s);
+    },
+    (err: unknown) => err instanceof DatawarpError && err.code === 'FILE_TRUNCATED',
+  );
+});

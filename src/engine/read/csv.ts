@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { DatawarpError } from '../../errors.js';
 import type { Dialect } from '../table-spec.js';
 import { makeDecoder } from '../sniff/encoding.js';
+import { gunzipChunks, isGzipFile } from './file-sample.js';
 
 /** Records parsed from one chunk: `fields[i]` started on physical line `lines[i]`. */
 export interface RecordBatch {
@@ -281,9 +282,11 @@ export interface StreamOptions {
 export async function* streamRecords(path: string, options: StreamOptions): AsyncGenerator<RecordBatch> {
   const decoder = makeDecoder(options.encoding, path);
   const parser = new RecordParser(options.dialect);
+  const gzip = await isGzipFile(path);
   const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  const chunks = gzip ? gunzipChunks(path) : (stream as AsyncIterable<Buffer>);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
       if (options.signal?.aborted) throw cancelled(path);
       const out: RecordBatch = { fields: [], lines: [] };
       feedOrThrow(parser, decoder.write(chunk), false, out, path);

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { DatawarpError } from '../../errors.js';
 
 export const HEAD_BYTES = 1 << 20;
@@ -16,6 +18,55 @@ export interface FileSample {
   /** the last bytes, when the head does not already hold the whole file */
   readonly tail: Buffer | null;
   readonly whole: boolean;
+  /** the file is gzip-compressed; head (and the digest's tail) are decompressed text */
+  readonly gzip: boolean;
+}
+
+/** True when the file starts with the gzip magic bytes. */
+export async function isGzipFile(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+function damagedGzip(path: string, cause: unknown): DatawarpError {
+  return new DatawarpError('FILE_TRUNCATED', 'the gzip data is damaged or cut short', {
+    file: path,
+    hint: 'download the file again; `gzip -t` checks it',
+    cause,
+  });
+}
+
+/** The decompressed bytes of a gzip file, streamed; errors become FILE_TRUNCATED. */
+export async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
+  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  const gunzip = source.pipe(createGunzip()) as Readable;
+  source.on('error', (err) => gunzip.destroy(err));
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw damagedGzip(path, err);
+    throw err;
+  } finally {
+    gunzip.destroy();
+    source.destroy();
+  }
+}
+
+async function gzipHead(path: string, headBytes: number): Promise<{ head: Buffer; whole: boolean }> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  for await (const chunk of gunzipChunks(path)) {
+    parts.push(chunk);
+    got += chunk.length;
+    if (got > headBytes) return { head: Buffer.concat(parts).subarray(0, headBytes), whole: false };
+  }
+  return { head: Buffer.concat(parts), whole: true };
 }
 
 export async function readSample(
@@ -45,6 +96,17 @@ export async function readSample(
       file: path,
       hint: 'nothing to load: check the download or export',
     });
+  if (await isGzipFile(path)) {
+    const { head, whole } = await gzipHead(path, headBytes);
+    if (head.length === 0) {
+      throw new DatawarpError('FILE_EMPTY', 'the compressed file holds nothing', {
+        file: path,
+        hint: 'nothing to load: check the download or export',
+      });
+    }
+    // the tail of a compressed file comes from the digest pass, which decompresses it all
+    return { bytes: size, head, tail: null, whole, gzip: true };
+  }
   const fh = await open(path, 'r');
   try {
     const headLen = Math.min(size, headBytes);
@@ -56,7 +118,7 @@ export async function readSample(
       tail = Buffer.alloc(tailLen);
       await fh.read(tail, 0, tailLen, size - tailLen);
     }
-    return { bytes: size, head, tail, whole: size <= headLen };
+    return { bytes: size, head, tail, whole: size <= headLen, gzip: false };
   } finally {
     await fh.close();
   }
@@ -64,21 +126,56 @@ export async function readSample(
 
 export interface FileDigest {
   readonly sha256: string;
-  /** count of the byte `lineByte` (10 for `\n`, 13 for CR-only files) */
+  /** count of the byte `lineByte` (10 for `\n`, 13 for CR-only files) in the (decompressed) text */
   readonly breaks: number;
   /** whether the last byte is a line break (so the last line is not an extra one) */
   readonly endsWithBreak: boolean;
+  /** for gzip files: the last decompressed bytes (the tail sample) */
+  readonly tail: Buffer | null;
 }
 
-/** SHA-256 and line-break count in one sequential pass (flat memory). */
-export async function digestFile(path: string, lineByte = 10): Promise<FileDigest> {
+function countByte(chunk: Buffer, byte: number): number {
+  let n = 0;
+  for (let i = chunk.indexOf(byte); i >= 0; i = chunk.indexOf(byte, i + 1)) n++;
+  return n;
+}
+
+/**
+ * SHA-256 of the file's bytes and line-break count of its text in one sequential pass (flat
+ * memory). A gzip file is hashed as stored and decompressed for the count and the tail.
+ */
+export async function digestFile(
+  path: string,
+  lineByte = 10,
+  gzip = false,
+  tailBytes = TAIL_BYTES,
+): Promise<FileDigest> {
   const hash = createHash('sha256');
   let breaks = 0;
   let last = -1;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    for (let i = chunk.indexOf(lineByte); i >= 0; i = chunk.indexOf(lineByte, i + 1)) breaks++;
-    if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+  if (!gzip) {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      breaks += countByte(chunk, lineByte);
+      if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+    }
+    return { sha256: hash.digest('hex'), breaks, endsWithBreak: last === 10 || last === 13, tail: null };
   }
-  return { sha256: hash.digest('hex'), breaks, endsWithBreak: last === 10 || last === 13 };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+    hash.update(chunk);
+  let tail: Buffer = Buffer.alloc(0);
+  for await (const chunk of gunzipChunks(path)) {
+    breaks += countByte(chunk, lineByte);
+    if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+    tail =
+      chunk.length >= tailBytes
+        ? chunk.subarray(chunk.length - tailBytes)
+        : Buffer.concat([tail, chunk]).subarray(-tailBytes);
+  }
+  return {
+    sha256: hash.digest('hex'),
+    breaks,
+    endsWithBreak: last === 10 || last === 13,
+    tail: Buffer.from(tail),
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * A file's format from its first bytes (the name only breaks ties): ZIP containers are told apart
  * by their members (xlsx has `xl/`, ods a `mimetype` member), OLE2 files are legacy xls (or an
- * encrypted xlsx, which the workbook reader reports), gzip is refused with a hint, the rest is
+ * encrypted xlsx, which the workbook reader reports), gzip holds delimited text, the rest is
  * delimited text.
  */
 import { open } from 'node:fs/promises';
@@ -47,11 +47,6 @@ export async function sniffFormat(path: string, name: string): Promise<FileForma
     return 'zip';
   }
   if (head.readUInt32BE(0) === 0xd0cf11e0 && head.length >= 8) return 'xls';
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    throw new DatawarpError('FILE_UNSUPPORTED', 'the file is gzip-compressed', {
-      file: path,
-      hint: 'decompress it first (gunzip) and give datawarp the .csv inside',
-    });
-  }
+  // gzip: delimited text read through a decompressor (readers check the magic bytes themselves)
   return 'csv';
 }

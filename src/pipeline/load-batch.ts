@@ -192,7 +192,8 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
         source.code,
         target.schema_name,
         target.table_name,
-        target.load_mode,
+        modeOf(source, source.files[0]!),
+        opts.config.validation.duplicate_check_max_rows,
       );
       if (report) duplicates.push(report);
     }

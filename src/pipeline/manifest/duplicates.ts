@@ -5,7 +5,7 @@
  * user edits the manifest and reloads with --force).
  */
 import type pg from 'pg';
-import { periodRepeats, type PeriodRepeats } from '../../warehouse/queries/duplicates.js';
+import { estimatedRows, periodRepeats, type PeriodRepeats } from '../../warehouse/queries/duplicates.js';
 import { classifyLoadMode, type LoadModeVerdict } from './load-mode.js';
 
 export interface DuplicateReport {
@@ -24,14 +24,19 @@ export interface DuplicateReport {
 /** Below this share of repeated rows, repeats are taken as coincidence (e.g. all-zero rows). */
 export const DUPLICATE_WARN_SHARE = 0.2;
 
-/** Null when the table has under two periods or too few repeats to matter. */
+/**
+ * Null when the table has under two periods, too few repeats to matter, or more rows than
+ * `maxRows` (hashing every row of a huge table is left to an explicit check).
+ */
 export async function detectDuplicates(
   db: pg.Pool | pg.ClientBase,
   sourceCode: string,
   schema: string,
   table: string,
   mode: string,
+  maxRows = Number.POSITIVE_INFINITY,
 ): Promise<DuplicateReport | null> {
+  if ((await estimatedRows(db, schema, table)) > maxRows) return null;
   const periods = await periodRepeats(db, schema, table);
   if (!periods || periods.length < 2) return null;
   const rows = periods.reduce((n, p) => n + p.rows, 0);

@@ -14,6 +14,22 @@ export interface PeriodRepeats {
  * period, how many of its rows repeat a row of an earlier period. Read-only.
  * Returns null when the table does not exist or has no `_period` column.
  */
+/** Rows in the table: the planner's estimate when there is one, else an exact count. */
+export async function estimatedRows(
+  db: pg.ClientBase | pg.Pool,
+  schema: string,
+  table: string,
+): Promise<number> {
+  const { rows } = await db.query<{ n: string | null }>(
+    `SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass($1)`,
+    [qualified(schema, table)],
+  );
+  const estimate = Number(rows[0]?.n ?? -1);
+  if (estimate >= 0) return estimate;
+  const exact = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(schema, table)}`);
+  return Number(exact.rows[0]?.n ?? 0);
+}
+
 export async function periodRepeats(
   db: pg.ClientBase | pg.Pool,
   schema: string,

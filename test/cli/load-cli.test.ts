@@ -349,3 +349,76 @@ test('schema-changes: list, approve and reject from the command line', async () 
   const missing = await runCli(['schema-changes', 'approve', '99999'], { env, cwd });
   assert.equal(missing.code, 6);
 });
+
+test('demo loads a messy publication into a fresh workspace, and a second run skips what it loaded', async () => {
+  const ws = tempDir('datawarp-demo-');
+  const first = await runCli(['demo', '--json'], { env, cwd: ws });
+  assert.equal(first.code, 0, first.stderr);
+  const out = JSON.parse(first.stdout) as {
+    loads: { status: string; rowsLoaded: number; rowsSuppressed: number; sourceCode: string }[];
+    tables: { source: string; rows: string; periods: string[] }[];
+  };
+  assert.deepEqual(
+    out.loads.map((l) => [l.sourceCode, l.status]),
+    [
+      ['demo_gp_patients', 'completed'],
+      ['demo_gp_patients', 'completed'],
+      ['demo_ae_provider', 'completed'],
+      ['demo_ae_icb', 'completed'],
+    ],
+  );
+  assert.ok(out.loads[0]!.rowsSuppressed > 0, 'suppressed cells counted');
+  const gp = out.tables.find((t) => t.source === 'demo_gp_patients')!;
+  assert.deepEqual(gp.periods, ['2025-11', '2025-12']);
+  assert.equal(Number(gp.rows), out.loads[0]!.rowsLoaded + out.loads[1]!.rowsLoaded);
+  // the title rows and footnotes did not land as data
+  const notes = await q(
+    `SELECT 1 FROM staging.tbl_demo_gp_patients WHERE practice_code ILIKE '%note%' OR practice_code ILIKE 'patients registered%'`,
+  );
+  assert.equal(notes.length, 0);
+
+  const second = await runCli(['demo'], { env, cwd: ws });
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal((second.stdout.match(/skipped \(already loaded\)/g) ?? []).length, 4);
+  assert.match(second.stdout, /staging\.tbl_demo_gp_patients/);
+  assert.match(second.stdout, /psql "\$\(datawarp db url\)"/);
+});
+
+test('a sheet called ../../etc is only a name: its table loads under the source table', async () => {
+  const XLSX = await import('@e965/xlsx');
+  const wb = XLSX.utils.book_new();
+  const rows: (string | number)[][] = [['Org', 'Value']];
+  for (let i = 0; i < 12; i++) rows.push([`o${i}`, i]);
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'PLACEHOLDER');
+  // Excel refuses `/` in sheet names, so write a legal name and rename it inside the zip
+  const cfb = XLSX.CFB.read(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer, {
+    type: 'buffer',
+  });
+  const entry = cfb.FileIndex[cfb.FullPaths.findIndex((p: string) => p.endsWith('xl/workbook.xml'))]!;
+  entry.content = Buffer.from(
+    Buffer.from(entry.content as Uint8Array)
+      .toString('utf8')
+      .replace('name="PLACEHOLDER"', 'name="../../etc"'),
+  );
+  const file = path.join(cwd, 'evil.xlsx');
+  fs.writeFileSync(file, XLSX.CFB.write(cfb, { type: 'buffer', fileType: 'zip' }) as Buffer);
+  const before = fs.readdirSync(path.dirname(cwd)).length;
+  const r = await runCli(
+    ['load', file, '--source', 'evil_sheet', '--sheet', '../../etc', '--test', '--json'],
+    { env, cwd },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.table, 'tbl_evil_sheet');
+  assert.equal(out.rowsLoaded, 12);
+  const loaded = await q<{ org: string; value: number }>(
+    'SELECT org, value FROM staging_test.tbl_evil_sheet ORDER BY value',
+  );
+  assert.deepEqual(loaded[11], { org: 'o11', value: 11 });
+  assert.equal(fs.readdirSync(path.dirname(cwd)).length, before, 'nothing written next to the workspace');
+  const [ev] = await q<{ spec: { sheet: string } }>(
+    'SELECT spec FROM datawarp.tbl_load_events WHERE load_id = $1',
+    [out.loadId],
+  );
+  assert.equal(ev!.spec.sheet, '../../etc', 'the sheet name is kept as data in the load event');
+});

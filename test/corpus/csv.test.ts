@@ -21,8 +21,6 @@ const skip = corpusMissing && `corpus not found at ${CSV}`;
 
 type Aspect = 'delimiter' | 'header' | 'columns' | 'types' | 'rows' | 'error';
 
-const GZIP =
-  'gzip-compressed: refused with a clear FILE_UNSUPPORTED error and a hint to decompress (the corpus README allows either)';
 const TWO_DIGIT_YEARS =
   'two-digit years (`12/31/99`) are not read as dates: the century is a guess datawarp does not make silently';
 const NULL_WORDS =

@@ -107,6 +107,8 @@ test('typed conversion gives PostgreSQL text and throws Misfit for a value that 
   assert.throws(() => textConverter('date')('31/02/2024'), Misfit);
   assert.equal(textConverter('timestamp')('2024-01-31T10:20:30Z'), '2024-01-31 10:20:30');
   assert.equal(textConverter('timestamp')('2024-01-31T00:30:00+01:00'), '2024-01-30 23:30:00');
+  assert.equal(textConverter('timestamp', { dateOrder: 'dmy' })('31/01/2024 3:05 PM'), '2024-01-31 15:05:00');
+  assert.equal(textConverter('timestamp')('2024-01-31 12:30:00 AM'), '2024-01-31 00:30:00');
   assert.equal(textConverter('text')('-'), '-');
   assert.equal(textConverter('text')(''), null);
 });

@@ -61,7 +61,8 @@ export function isoDate(y: number, m: number, d: number): string {
   return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 }
 
-const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const TIME =
+  /^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(?:([AP])\.?M\.?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](.+))?$/;
 const SLASH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[T ](.+))?$/;
 const DMONY = /^(\d{1,2})[- ]?([A-Za-z]{3,9})[- ]?(\d{4})(?:[ :](.+))?$/;
@@ -75,9 +76,15 @@ function parseTime(text: string): { time: string; dayShift: number } | null {
   let h = Number(m[1]);
   let min = Number(m[2]);
   const sec = m[3] === undefined ? 0 : Number(m[3]);
+  const half = m[5]?.toUpperCase();
+  if (half) {
+    // 12-hour clock: 12:30 AM is 00:30, 12:30 PM is 12:30
+    if (h < 1 || h > 12) return null;
+    h = (h % 12) + (half === 'P' ? 12 : 0);
+  }
   if (h > 23 || min > 59 || sec > 60) return null;
   let dayShift = 0;
-  const zone = m[5];
+  const zone = m[6];
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');

@@ -298,7 +298,7 @@ function renderSource(s: DraftSource, history: LoadHistory | undefined) {
 }
 
 function manifestName(title: string | null, first: Candidate, sources: readonly DraftSource[]): string {
-  const base = title ? tableNameFrom(title) : tableNameFrom(first.displayName);
+  const base = title ? tableNameFrom(title) : fileCodeOf(first);
   const period = sources[0]?.files[0]?.entry.period;
   const name = period ? `${base}_${snakeCase(String(period))}` : base;
   return name.slice(0, 80) || 'manifest';

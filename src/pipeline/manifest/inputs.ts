@@ -42,9 +42,7 @@ export async function expandInput(
   // Not named like a data file: fetch it (a page is fetched afresh unless offline) and look.
   progress(`reading ${input}`);
   const got = await downloadToCache(ws, input, { ...download, refresh: !download.offline });
-  const head = fs.readFileSync(got.path, { encoding: 'latin1' }).slice(0, 2048).trimStart().toLowerCase();
-  if (!head.startsWith('<!doctype html') && !head.startsWith('<html') && !/<(head|body|a)\b/.test(head))
-    return [{ locator: input, url: input, displayName, page: null }];
+  if (!looksLikeHtml(got.path, got.bytes)) return [{ locator: input, url: input, displayName, page: null }];
   const html = fs.readFileSync(got.path, 'utf8');
   const links = collectDataLinks(html, got.url);
   if (!links.length)
@@ -59,4 +57,20 @@ export async function expandInput(
     displayName: l.name,
     page: { url: got.url, title },
   }));
+}
+
+/** Landing pages are small HTML documents; anything else is treated as a data file. */
+const MAX_PAGE_BYTES = 20 * 1024 * 1024;
+
+function looksLikeHtml(file: string, bytes: number): boolean {
+  if (bytes > MAX_PAGE_BYTES) return false;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(bytes, 2048));
+    fs.readSync(fd, buf, 0, buf.length, 0);
+    const head = buf.toString('latin1').trimStart().toLowerCase();
+    return head.startsWith('<!doctype html') || head.startsWith('<html') || /<(head|body)\b/.test(head);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

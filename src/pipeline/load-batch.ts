@@ -269,6 +269,7 @@ async function loadOneFile(
         ...opts.download,
         offline: opts.offline,
         sourceCode: source.code,
+        signal: opts.signal,
       });
       fromCache = got.fromCache;
       reference = got.url;

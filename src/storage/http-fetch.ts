@@ -12,6 +12,8 @@ export interface FetchRetryOptions {
   readonly backoffMs?: number;
   /** longest silence allowed while connecting or between body chunks (default 60 s) */
   readonly timeoutMs?: number;
+  /** stops the request (and any retry) when aborted; its reason is what is thrown */
+  readonly signal?: AbortSignal;
   /** called before each retry, e.g. to log it */
   readonly onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
@@ -34,7 +36,7 @@ export function isRetryableStatus(status: number): boolean {
 
 /** Open `url` (GET), retrying transient failures. The caller reads the body and calls `done()`. */
 export function openWithRetry(url: string, options: FetchRetryOptions = {}): Promise<OpenResponse> {
-  return withRetry(url, options, () => openOnce(url, options.timeoutMs ?? 60_000));
+  return withRetry(url, options, () => openOnce(url, options.timeoutMs ?? 60_000, options.signal));
 }
 
 /**
@@ -52,6 +54,7 @@ export async function withRetry<T>(
     try {
       return await attempt();
     } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
       const dwErr = toDownloadError(url, err);
       if (!dwErr.retryable || n >= retries) {
         if (n > 0) dwErr.message = `${dwErr.message} (after ${n + 1} attempts)`;
@@ -60,6 +63,7 @@ export async function withRetry<T>(
       const delayMs = Math.round(backoffMs * 2 ** n * (0.75 + Math.random() * 0.5));
       options.onRetry?.({ attempt: n + 1, delayMs, reason: dwErr.message });
       await new Promise((r) => setTimeout(r, delayMs));
+      options.signal?.throwIfAborted();
     }
   }
 }
@@ -95,14 +99,24 @@ export async function fetchText(
   }
 }
 
-async function openOnce(url: string, timeoutMs: number): Promise<OpenResponse> {
+async function openOnce(
+  url: string,
+  timeoutMs: number,
+  outer: AbortSignal | undefined,
+): Promise<OpenResponse> {
+  outer?.throwIfAborted();
   const controller = new AbortController();
+  const stop = () => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', stop, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const touch = () => {
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
   };
-  const done = () => clearTimeout(timer);
+  const done = () => {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', stop);
+  };
   touch();
   let response: Response;
   try {

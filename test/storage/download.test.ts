@@ -224,3 +224,35 @@ test('non-http URLs are refused', async () => {
   const ws = resolveWorkspace(tempDir());
   await assert.rejects(downloadToCache(ws, 'file:///etc/passwd'), /only http and https/);
 });
+
+test('an abort signal stops a download at once, without retries', async () => {
+  const ws = resolveWorkspace(tempDir());
+  const controller = new AbortController();
+  const before = hits.get('/hang.csv') ?? 0;
+  setTimeout(() => controller.abort(new Error('stopped by the user')), 100);
+  const started = Date.now();
+  await assert.rejects(
+    downloadToCache(ws, `${base}/hang.csv`, { timeoutMs: 5000, retries: 3, signal: controller.signal }),
+    /stopped by the user/,
+  );
+  assert.ok(Date.now() - started < 2000, 'did not wait for the timeout');
+  assert.equal(hits.get('/hang.csv'), before + 1, 'not retried');
+  const files = fs.readdirSync(path.join(ws.root, 'downloads'), { recursive: true }) as string[];
+  assert.deepEqual(
+    files.filter((f) => f.endsWith('.part')),
+    [],
+  );
+});
+
+test('parallel downloads into one workspace all land in the index', async () => {
+  const ws = resolveWorkspace(tempDir());
+  const urls = [
+    `${base}/data/a.csv`,
+    `${base}/flaky.csv`,
+    `${base}/export?id=7`,
+    `${base}/data/GP%20Practice%20Data%20Jan%202025.csv`,
+  ];
+  const got = await Promise.all(urls.map((u) => downloadToCache(ws, u, fast)));
+  assert.equal(new Set(got.map((g) => g.path)).size, urls.length);
+  assert.deepEqual(Object.keys(readDownloadIndex(ws).downloads).sort(), [...urls].sort());
+});

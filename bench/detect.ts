@@ -11,7 +11,7 @@
  * - baseline: read + decode + split into lines and fields (no quote handling: a lower bound);
  * - sniff: detectFile (bounded sample + one hashing pass);
  * - extract display and typed: every row of the table through readTableBatches.
- * Prints MB/s and the ratio to the baseline.
+ * Prints MB/s, the ratio to the baseline, and the peak RSS (flat as BENCH_MB grows).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -213,6 +213,9 @@ async function main(): Promise<void> {
   );
   if (rowsTyped !== rowsDisplay) throw new Error(`typed read ${rowsTyped} rows, display ${rowsDisplay}`);
   console.log(`  types: ${spec.tables[0]!.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`);
+  // streaming keeps memory flat: peak RSS should not grow with BENCH_MB (try BENCH_MB=2000)
+  const peak = process.resourceUsage().maxRSS / 1024;
+  console.log(`  peak RSS ${peak.toFixed(0)} MB for a ${mb.toFixed(0)} MB file`);
 }
 
 await main();

@@ -3,6 +3,7 @@
  * a local HTTP server the test starts, the test's own database.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { seedCache } from '../../src/storage/download.js';
 import { resolveWorkspace } from '../../src/storage/workspace.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 const db = await createTestDatabase();
@@ -44,6 +45,11 @@ const server = http.createServer((req, res) => {
   if (broken.has(url)) {
     res.statusCode = 503;
     return void res.end('down for maintenance');
+  }
+  if (url === '/data/slow-2025-03.csv') {
+    // a header, then silence: the download is in progress when the user presses Ctrl-C
+    res.write('Practice Code,Practice Name,Registered Patients,Extract Date\n');
+    return;
   }
   if (url === '/pub/gp-registered') {
     res.setHeader('content-type', 'text/html');
@@ -260,3 +266,44 @@ sources:
     assert.deepEqual(cols.rows, [{ data_type: 'text' }]);
   },
 );
+
+test('Ctrl-C during load-batch stops it (exit 130); the interrupted file stays pending for the next run', async () => {
+  const m = path.join(cwd, 'slow.yaml');
+  fs.writeFileSync(
+    m,
+    `manifest:
+  name: slow
+  publication: GP
+sources:
+- code: slow_lookup
+  files:
+  - url: ${base}/data/practice%20lookup%202025.csv
+    period: '2025'
+- code: slow_practices
+  files:
+  - url: ${base}/data/slow-2025-03.csv
+    period: 2025-03
+`,
+  );
+  const child = spawn(process.execPath, [BIN, 'load-batch', m], {
+    cwd,
+    env: { ...process.env, DATABASE_URL: db.url },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // wait until the slow download has started, then interrupt
+  for (let i = 0; i < 200 && !(hits.get('/data/slow-2025-03.csv') ?? 0); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.equal(code, 130, stdout + stderr);
+  assert.match(stderr, /cancelled/);
+  const status = await runCli(['manifest', 'status', m, '--json'], { cwd, env });
+  const s = JSON.parse(status.stdout) as { files: { source: string; status: string }[] };
+  assert.deepEqual(
+    s.files.map((f) => `${f.source} ${f.status}`),
+    ['slow_lookup loaded', 'slow_practices pending'],
+  );
+});

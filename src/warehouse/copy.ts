@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { qualified, quoteIdent } from './identifiers.js';
+import type { LineHashes } from './line-hashes.js';
 
 /**
  * COPY ... FROM STDIN in PostgreSQL's text format: the fastest way in. Rows are encoded into one
@@ -147,6 +148,8 @@ export interface CopyCsvInput {
   readonly signal?: AbortSignal;
   /** called with the number of lines sent so far */
   readonly onProgress?: (lines: number) => void;
+  /** given each line sent, for the duplicate-row check */
+  readonly lineHashes?: LineHashes;
 }
 
 /**
@@ -175,6 +178,8 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
   });
   failed.catch(() => undefined);
   const reader = createReadStream(input.file, { highWaterMark: 1 << 20 });
+  const hashes = input.lineHashes;
+  let carry: Buffer | null = null;
   let line = 1;
   try {
     for await (const chunk of reader as AsyncIterable<Buffer>) {
@@ -188,6 +193,21 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
         const nl = chunk.indexOf(10, pos);
         if (nl === -1) break;
         if (line === input.firstLine - 1) from = nl + 1;
+        if (hashes && line >= input.firstLine) {
+          if (carry) {
+            // the line began in the previous chunk
+            const whole = Buffer.concat([carry, chunk.subarray(0, nl)]);
+            hashes.add(
+              whole,
+              0,
+              whole.length > 0 && whole[whole.length - 1] === 13 ? whole.length - 1 : whole.length,
+            );
+            carry = null;
+          } else {
+            hashes.add(chunk, pos, nl > pos && chunk[nl - 1] === 13 ? nl - 1 : nl);
+          }
+        }
+        carry = null;
         if (line === input.lastLine) {
           to = nl + 1;
           line++;
@@ -196,6 +216,8 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
         line++;
         pos = nl + 1;
       }
+      if (hashes && line >= input.firstLine && line <= input.lastLine && pos < chunk.length)
+        carry = carry ? Buffer.concat([carry, chunk.subarray(pos)]) : chunk.subarray(pos);
       if (from >= 0 && from < to) {
         const ok = stream.write(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
         if (!ok) await Promise.race([once(stream, 'drain'), failed]);
@@ -204,6 +226,7 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
       if (line > input.lastLine) break;
     }
     reader.destroy();
+    if (hashes && carry) hashes.add(carry, 0, carry.length);
     if (input.signal?.aborted) throw input.signal.reason;
     stream.end();
     await Promise.race([once(stream, 'finish'), failed]);

@@ -89,3 +89,20 @@ test('a `*` far past the sample makes PostgreSQL refuse the raw COPY; the typed 
   );
   assert.deepEqual(rows[0], { amount: null, type: 'numeric' });
 });
+
+test('the raw path counts repeated rows as they stream, across chunk boundaries', async () => {
+  const rows = body(30_000); // ~2 MB: lines straddle the 1 MB read chunks
+  const file = write('dups.csv', [header, ...rows, rows[10]!, rows[29_999]!, rows[15_000]!]);
+  const r = await load(file, 'raw_dups');
+  assert.equal(r.readPath, 'raw');
+  const gate = r.validation.find((g) => g.check_name === 'duplicate_rows')!;
+  assert.equal(gate.status, 'warn');
+  assert.match(gate.message, /^3 duplicate rows/);
+  const { rows: sql } = await db.pool.query(
+    `SELECT coalesce(sum(n - 1), 0)::int AS extra FROM (SELECT count(*) AS n FROM staging_test.tbl_raw_dups
+      GROUP BY id, name, amount, day, quote HAVING count(*) > 1) d`,
+  );
+  assert.equal(sql[0].extra, 3, 'the same count as GROUP BY over the loaded rows');
+  const clean = await load(write('clean.csv', [header, ...rows]), 'raw_clean');
+  assert.equal(clean.validation.find((g) => g.check_name === 'duplicate_rows')!.message, '0 duplicate rows');
+});

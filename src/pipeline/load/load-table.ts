@@ -5,6 +5,7 @@ import type { TableSpec } from '../../engine/table-spec.js';
 import { DatawarpError, isDatawarpError } from '../../errors.js';
 import { SOURCE_CODE_PATTERN, sourceTableName } from '../../lifecycle/registry.js';
 import { copyCsvFile, copyRows } from '../../warehouse/copy.js';
+import { LineHashes } from '../../warehouse/line-hashes.js';
 import {
   addColumnsSql,
   columnCommentSql,
@@ -235,11 +236,13 @@ async function loadWithClient(
     let path: 'raw' | 'typed' | null = null;
     let plan: TablePlan;
     let profile: ColumnProfile[] | undefined;
+    let duplicates: { extra: number; complete: boolean } | undefined;
     let copied: { rows: number; deleted: number };
     const lineage = [loadId, period?.code ?? null, period?.start ?? null, period?.end ?? null, src.file.name];
     for (;;) {
       await client.query('SAVEPOINT datawarp_load');
       profile = undefined;
+      duplicates = undefined;
       plan = planTable({
         schema,
         table,
@@ -268,7 +271,12 @@ async function loadWithClient(
         let result: { rows: number };
         if (path === 'raw') {
           rawTried = true;
+          const lineHashes =
+            opts.config.validation.levels.duplicate_rows === 'off'
+              ? undefined
+              : new LineHashes(opts.config.validation.duplicate_check_max_rows);
           result = await copyRaw(client, {
+            lineHashes,
             schema,
             table,
             spec,
@@ -288,6 +296,7 @@ async function loadWithClient(
           );
           if (scan.suspects) throw new RawPathDiverged(scan.suspects);
           profile = scan.profile;
+          if (lineHashes) duplicates = { extra: lineHashes.repeats, complete: lineHashes.complete };
         } else {
           result = await copyRows(client, {
             schema,
@@ -404,6 +413,7 @@ async function loadWithClient(
         key: settings?.key,
         today,
         profile,
+        duplicates,
       })),
       ...(target.source
         ? checkMetadata(
@@ -557,6 +567,7 @@ async function copyRaw(
     existing: readonly ColumnDef[] | null;
     signal: AbortSignal | undefined;
     progress: ((n: number) => void) | undefined;
+    lineHashes: LineHashes | undefined;
   },
 ): Promise<{ rows: number }> {
   const { rows: defaults } = await client.query<{ n: number }>(
@@ -582,6 +593,7 @@ async function copyRaw(
     escape: d.escape,
     signal: q.signal,
     onProgress: q.progress,
+    lineHashes: q.lineHashes,
   });
 }
 

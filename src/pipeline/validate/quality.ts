@@ -15,6 +15,8 @@ export interface QualityInput {
   readonly today: string;
   /** the profile when the load already scanned its rows (the raw path does) */
   readonly profile?: readonly ColumnProfile[];
+  /** repeated rows when the load already counted them (the raw path counts repeated lines) */
+  readonly duplicates?: { readonly extra: number; readonly complete: boolean };
 }
 
 /** Data quality over the rows this load wrote: all-null columns, duplicates, implausible dates. */
@@ -41,7 +43,18 @@ export async function checkQuality(
   else push('all_null', 'pass', 'no all-null columns');
 
   if (config.levels.duplicate_rows !== 'off') {
-    if (q.rows > config.duplicate_check_max_rows) {
+    if (q.duplicates) {
+      const d = q.duplicates;
+      if (!d.complete)
+        push(
+          'duplicate_rows',
+          'warn',
+          `duplicate rows not checked past validation.duplicate_check_max_rows (${config.duplicate_check_max_rows.toLocaleString('en-GB')})`,
+        );
+      else if (d.extra)
+        push('duplicate_rows', breach(config, 'duplicate_rows'), `${d.extra} duplicate rows`, d);
+      else push('duplicate_rows', 'pass', '0 duplicate rows');
+    } else if (q.rows > config.duplicate_check_max_rows) {
       push(
         'duplicate_rows',
         'warn',

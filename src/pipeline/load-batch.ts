@@ -30,7 +30,7 @@ import { loadFile, parsePeriod } from './load/index.js';
 import type { LoadResult } from './load/types.js';
 import { detectDuplicates, type DuplicateReport } from './manifest/duplicates.js';
 import { fileEntryKey, fileLocator, isUrl } from './manifest/files.js';
-import { readManifest } from './manifest/parse.js';
+import { formatProblem, readManifest } from './manifest/parse.js';
 import { configDefaults, ensureRegistered } from './manifest/registration.js';
 import { describeColumns, recordManifestState } from './manifest/state.js';
 import type { FileMode, Manifest, ManifestFile, ManifestSource } from './manifest/schema.js';
@@ -55,6 +55,7 @@ export interface LoadBatchOptions {
 }
 
 export type BatchEvent =
+  | { readonly kind: 'warning'; readonly message: string }
   | { readonly kind: 'registered'; readonly source: string }
   | { readonly kind: 'refused'; readonly source: string; readonly reason: string }
   | {
@@ -109,7 +110,8 @@ const OK: ReadonlySet<BatchFileStatus> = new Set(['loaded', 'unchanged', 'alread
 
 export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<BatchResult> {
   const file = path.resolve(opts.manifest);
-  const { manifest } = readManifest(file);
+  const { manifest, warnings } = readManifest(file);
+  for (const w of warnings) opts.onEvent?.({ kind: 'warning', message: formatProblem(file, w) });
   configDefaults(opts.config); // a bad `defaults:` stops the batch before anything runs
   const sources = selectSources(manifest, opts.only, file);
   const manifestId = await touchManifest(pool, manifest.manifest.name, file);

@@ -358,6 +358,7 @@ test('--validate: a file that fails a gate is rolled back and counted as failed;
   publication: ADHD
 sources:
 - code: gated_tiny
+  descripton: a typo the batch should mention
   files:
   - url: ${base}/files/Practice%20Mapping%20May25.csv
     period: 2025-05
@@ -368,13 +369,18 @@ sources:
 `,
   );
   const config = parseConfig('validation:\n  min_rows: 10\n  levels:\n    min_rows: fail\n');
+  const warnings: string[] = [];
   const r = await loadBatch(db.pool, {
     manifest: file,
     workspace: ws,
     config,
     user: 'tester',
     validate: true,
+    onEvent: (e) => void (e.kind === 'warning' && warnings.push(e.message)),
   });
+  assert.deepEqual(warnings, [
+    `${file}:9: warning: sources.0.descripton: unknown key descripton (did you mean description?): it is kept but not used`,
+  ]);
   assert.deepEqual(
     r.files.map((f) => `${f.source} ${f.status}`),
     ['gated_tiny held', 'gated_big loaded'],

@@ -57,7 +57,8 @@ Examples:
           signal: controller.signal,
           onEvent: (e) => {
             if (opts.json) return;
-            if (e.kind === 'registered') process.stderr.write(`registered source ${e.source}\n`);
+            if (e.kind === 'warning') process.stderr.write(`${e.message}\n`);
+            else if (e.kind === 'registered') process.stderr.write(`registered source ${e.source}\n`);
             else if (e.kind === 'refused') process.stderr.write(`refused: ${e.reason}\n`);
             else if (live)
               process.stderr.write(

@@ -693,3 +693,52 @@ test('the database unreachable for a while: the watcher backs off, then carries 
     { sensor: 'y', reading: 2 },
   ]);
 });
+
+test('a move that fails after the commit is reported; the load stands and the file stays put', async () => {
+  const root = newRoot();
+  const leaf = path.join(root, STG_APPEND);
+  const file = drop(root, STG_APPEND, 'gauges.csv', 'gauge,level\nG1,3\n');
+  const events: WatchEvent[] = [];
+  await runWatcher(db.pool, {
+    root,
+    intervalMs: INTERVAL,
+    stableChecks: CHECKS,
+    once: true,
+    review: false,
+    keepBackups: 5,
+    staleClaimMs: 30_000,
+    signal: new AbortController().signal,
+    user: 'tester',
+    onEvent: (e) => {
+      events.push(e);
+      if (e.kind !== 'detected') return;
+      // once running, put a file where processed/ should be, so the move cannot happen
+      fs.rmSync(path.join(leaf, 'processed'), { recursive: true });
+      fs.writeFileSync(path.join(leaf, 'processed'), 'not a folder');
+    },
+  });
+  const problems = events.filter((e) => e.kind === 'problem');
+  assert.equal(problems.length, 1, JSON.stringify(events));
+  assert.match(
+    problems[0]!.kind === 'problem' ? problems[0]!.message : '',
+    /^loaded, but could not move it to /,
+  );
+  assert.ok(
+    events.some((e) => e.kind === 'ignored' && e.path.endsWith('/processed')),
+    'the stray file named processed is not a drop',
+  );
+  assert.ok(fs.existsSync(file));
+  assert.deepEqual(await query('SELECT gauge, level FROM staging.gauges'), [{ gauge: 'G1', level: 3 }]);
+  assert.deepEqual(
+    (await tracking('gauges.csv')).map((t) => t.status),
+    ['processed'],
+  );
+  // once the folder is fixed, the next pass recognises the content and tidies the file away
+  fs.rmSync(path.join(leaf, 'processed'));
+  assert.deepEqual(
+    outcomes(await watchOnce(root)).map((o) => o.kind),
+    ['duplicate'],
+  );
+  assert.ok(!fs.existsSync(file));
+  assert.deepEqual(await query('SELECT count(*)::int AS n FROM staging.gauges'), [{ n: 1 }]);
+});

@@ -246,6 +246,9 @@ function printEvent(opts: WatchFlags): (e: WatchEvent) => void {
       case 'file':
         console.log(describeOutcome(e.outcome));
         break;
+      case 'moved':
+        console.log(`moved ${e.path} -> ${e.movedTo}`);
+        break;
       case 'problem':
         console.error(`#${e.id} ${e.path}: ${e.message}`);
         break;

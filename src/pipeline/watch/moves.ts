@@ -57,3 +57,15 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
   fs.renameSync(tmp, file);
 }
+
+/** A committed file could not be moved to where its tracking row says it went. */
+export class MoveFailed extends Error {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    cause: unknown,
+  ) {
+    super(`loaded, but could not move it to ${to}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'MoveFailed';
+  }
+}

@@ -1,17 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import type pg from 'pg';
 import { detectFile, readTableBatches, refineTable, TypeMisfit } from '../../engine/index.js';
 import type { DetectOptions } from '../../engine/api.js';
 import type { FileSpec, TableSpec } from '../../engine/table-spec.js';
 import { DatawarpError } from '../../errors.js';
 import { upsertReferenceConfig } from '../../warehouse/queries/watch-config.js';
-import {
-  finishLoadEvent,
-  releaseLoadLock,
-  startLoadEvent,
-  type NewLoadEvent,
-} from '../../warehouse/queries/load-events.js';
+import { finishLoadEvent, releaseLoadLock, startLoadEvent } from '../../warehouse/queries/load-events.js';
 import { listTableColumns, lockTableForLoad } from '../../warehouse/queries/watch-tables.js';
 import {
   findProcessedHash,
@@ -24,10 +18,12 @@ import {
   type TrackingRow,
 } from '../../warehouse/queries/watch-tracking.js';
 import { isDatabaseDown } from './db-down.js';
-import { describeFailure, type ErrorReport } from './error-report.js';
 import { sha256File } from './hash.js';
 import { applyHeaderRow } from './header-row.js';
-import { errorReportPath, moveFile, outcomePath, writeJsonAtomic } from './moves.js';
+import type { ErrorReport } from './error-report.js';
+import { failFile } from './fail-file.js';
+import { loadEvent } from './load-event.js';
+import { MoveFailed, moveFile, outcomePath } from './moves.js';
 import { proposeSettings, type ReviewChanges } from './review-settings.js';
 import { chooseTable, type TableChoice } from './table-match.js';
 import { tableNameForFile } from './table-name.js';
@@ -100,6 +96,8 @@ export async function processClaimed(
   let loadId: string | null = null;
   let client: pg.PoolClient | null = null;
   let inTransaction = false;
+  // after the commit the load stands: a later failure (the move) is reported, never turned into an error/ file
+  let committed = false;
 
   if (!fs.existsSync(file)) {
     await unclaimRow(ctx.pool, id, ctx.claimant, back);
@@ -133,7 +131,7 @@ export async function processClaimed(
     };
 
     const choice: TableChoice = changes?.table
-      ? { kind: 'named', table: changes.table, exists: true }
+      ? { kind: 'reviewer', table: changes.table }
       : chooseTable(
           tableNameForFile(row.file_name),
           tableSpec.columns.map((c) => c.name),
@@ -163,7 +161,8 @@ export async function processClaimed(
       });
       await client.query('COMMIT');
       inTransaction = false;
-      moveFile(file, movedTo);
+      committed = true;
+      moveAfterCommit(file, movedTo);
       return { kind: 'duplicate', id, file, movedTo, schema, table, duplicateOf: earlier.id };
     }
 
@@ -224,11 +223,13 @@ export async function processClaimed(
     });
     await client.query('COMMIT');
     inTransaction = false;
+    committed = true;
     await releaseLoadLock(client, loadId).catch(() => undefined);
     // After the commit: a crash here leaves the file in place, and the next pass sees a duplicate.
-    moveFile(file, movedTo);
+    moveAfterCommit(file, movedTo);
     return { kind: 'processed', id, file, movedTo, schema, table, choice, loadId, load: result };
   } catch (err) {
+    if (committed) throw err;
     if (client && inTransaction) await client.query('ROLLBACK').catch(() => undefined);
     if (client && loadId) await releaseLoadLock(client, loadId).catch(() => undefined);
     if (isDatabaseDown(err)) {
@@ -255,64 +256,13 @@ export async function processClaimed(
 
 function ignoreConnectionError(): void {}
 
-/** The error path: record why, move the file to `error/` with its report beside it. */
-async function failFile(
-  ctx: ProcessContext,
-  row: TrackingRow,
-  err: unknown,
-  detected: Detected | null,
-  client: pg.PoolClient | null,
-): Promise<FileOutcome> {
-  const failure = describeFailure(err);
-  const file = row.file_path;
-  const movedTo = outcomePath(file, 'error');
-  // The load's own event was rolled back with it; a failed event keeps the attempt in `history`.
-  const schema = detected?.schema ?? targetSchema(row.is_reference_data);
-  const table = detected?.table ?? tableNameForFile(row.file_name);
-  const own = client ?? (await ctx.pool.connect());
-  let loadId: string;
+/** The database already says where the file went; if it cannot go there, the watcher retries the move. */
+function moveAfterCommit(file: string, movedTo: string): void {
   try {
-    loadId = await startLoadEvent(own, loadEvent(ctx, row, null, null, schema, table, detected?.hash ?? ''));
-    await finishLoadEvent(own, loadId, { load_status: 'failed', error_message: failure.message });
-    await releaseLoadLock(own, loadId);
-  } finally {
-    if (!client) own.release();
+    moveFile(file, movedTo);
+  } catch (err) {
+    throw new MoveFailed(file, movedTo, err);
   }
-  if (detected) await recordDetection(ctx.pool, row.id, detected);
-  await finishRow(ctx.pool, row.id, {
-    status: 'error',
-    movedTo,
-    loadId,
-    errorCategory: failure.category,
-    errorMessage: failure.message,
-    errorHint: failure.hint,
-  });
-  const report: ErrorReport = {
-    file: row.file_name,
-    original_path: file,
-    moved_to: movedTo,
-    category: failure.category,
-    code: failure.code,
-    message: failure.message,
-    hint: failure.hint,
-    location: failure.location,
-    detected_format: detected
-      ? {
-          format: detected.format,
-          encoding: detected.encoding,
-          delimiter: detected.delimiter,
-          headers: detected.headers,
-        }
-      : null,
-    sha256: detected?.hash ?? null,
-    target_table: `${schema}.${table}`,
-    load_id: loadId,
-    tracking_id: row.id,
-    failed_at: new Date().toISOString(),
-  };
-  writeJsonAtomic(errorReportPath(movedTo), report);
-  moveFile(file, movedTo);
-  return { kind: 'error', id: row.id, file, movedTo, report };
 }
 
 /** A value the sampled types did not foresee: the engine's TypeMisfit, or PostgreSQL refusing it (class 22). */
@@ -351,33 +301,4 @@ function pickTable(spec: FileSpec, tableId: string | null, file: string): TableS
     });
   }
   return first;
-}
-
-function loadEvent(
-  ctx: ProcessContext,
-  row: TrackingRow,
-  spec: FileSpec | null,
-  table: TableSpec | null,
-  schema: string,
-  tableName: string,
-  hash: string,
-): NewLoadEvent {
-  return {
-    source_code: `${schema}.${tableName}`,
-    target_schema: schema,
-    target_table: tableName,
-    file_reference: row.file_path,
-    file_key: row.file_name,
-    file_sha256: hash,
-    file_bytes: Number(row.file_size ?? 0),
-    table_id: table?.id ?? null,
-    period: spec?.period?.code ?? null,
-    period_start: spec?.period?.start ?? null,
-    period_end: spec?.period?.end ?? null,
-    load_mode: row.load_type,
-    is_test: false,
-    loaded_by: ctx.user,
-    pid: process.pid,
-    host: os.hostname(),
-  };
 }

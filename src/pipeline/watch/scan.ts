@@ -65,8 +65,9 @@ export function scanDropTree(root: string): ScanResult {
   for (const folder of dropFolders(root)) {
     for (const entry of readDir(folder.dir)) {
       const p = path.join(folder.dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!KNOWN_OUTCOME.has(entry.name)) misplaced(p, 'folders inside a drop folder are not read');
+      if (entry.isDirectory() || KNOWN_OUTCOME.has(entry.name)) {
+        if (!entry.isDirectory()) misplaced(p, `a file where the ${entry.name}/ folder belongs`);
+        else if (!KNOWN_OUTCOME.has(entry.name)) misplaced(p, 'folders inside a drop folder are not read');
         continue;
       }
       if (!entry.isFile()) {

@@ -16,7 +16,9 @@ export interface ExistingTable {
 export type TableChoice =
   | { readonly kind: 'named'; readonly table: string; readonly exists: true }
   | { readonly kind: 'matched'; readonly table: string; readonly exists: true; readonly score: number }
-  | { readonly kind: 'new'; readonly table: string; readonly exists: false; readonly bestScore: number };
+  | { readonly kind: 'new'; readonly table: string; readonly exists: false; readonly bestScore: number }
+  /** named by the reviewer of a held file (`watch approve --table`) */
+  | { readonly kind: 'reviewer'; readonly table: string };
 
 const LINEAGE = new Set<string>(LINEAGE_COLUMNS);
 

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import type pg from 'pg';
 import {
@@ -13,6 +14,7 @@ import {
   type TrackingRow,
 } from '../../warehouse/queries/watch-tracking.js';
 import { backoffMs, isDatabaseDown } from './db-down.js';
+import { MoveFailed, moveFile } from './moves.js';
 import { processClaimed, type FileOutcome } from './process-file.js';
 import { IgnoredReporter, scanDropTree, type IgnoredEntry } from './scan.js';
 import { isStable, observe, type StabilityState } from './stability.js';
@@ -48,6 +50,7 @@ export type WatchEvent =
   | { readonly kind: 'recovered'; readonly ids: readonly string[] }
   | { readonly kind: 'file'; readonly outcome: FileOutcome }
   | { readonly kind: 'problem'; readonly id: string; readonly path: string; readonly message: string }
+  | { readonly kind: 'moved'; readonly path: string; readonly movedTo: string }
   | { readonly kind: 'database-down'; readonly message: string; readonly retryInMs: number }
   | { readonly kind: 'database-back' }
   | { readonly kind: 'stopped'; readonly reason: 'signal' | 'once' };
@@ -71,6 +74,9 @@ export async function runWatcher(pool: pg.Pool, options: WatchOptions): Promise<
   const counts = { processed: 0, duplicates: 0, errors: 0, review: 0 };
   // claims left behind when the database went away mid-file: handed back once it returns
   const orphaned = new Set<string>();
+  // loaded files that could not be moved away (path -> destination): retried every pass, and not
+  // detected again meanwhile
+  const unmoved = new Map<string, string>();
   let downFor = 0;
   ensureDropTree(options.root);
   emit({ kind: 'started', root: options.root, claimant });
@@ -115,7 +121,17 @@ export async function runWatcher(pool: pg.Pool, options: WatchOptions): Promise<
     const recovered = await releaseStaleClaims(pool, options.staleClaimMs);
     if (recovered.length) emit({ kind: 'recovered', ids: recovered });
 
-    const scan = scanDropTree(options.root);
+    for (const [from, to] of unmoved) {
+      try {
+        moveFile(from, to);
+        unmoved.delete(from);
+        emit({ kind: 'moved', path: from, movedTo: to });
+      } catch {
+        if (!fs.existsSync(from)) unmoved.delete(from);
+      }
+    }
+    const found = scanDropTree(options.root);
+    const scan = { ...found, files: found.files.filter((f) => !unmoved.has(f.path)) };
     for (const i of reporter.fresh(scan.ignored)) emit({ kind: 'ignored', ...(i satisfies IgnoredEntry) });
 
     const live = new Map((await listLiveRows(pool, options.root)).map((r) => [r.file_path, r]));
@@ -175,6 +191,7 @@ export async function runWatcher(pool: pg.Pool, options: WatchOptions): Promise<
         // e.g. the move after a commit failed (permissions, disk): report it and carry on with the
         // other files; the file stays in the drop folder and its next pass is a duplicate
         if (isDatabaseDown(err)) throw err;
+        if (err instanceof MoveFailed) unmoved.set(err.from, err.to);
         emit({ kind: 'problem', id: claimed.id, path: claimed.file_path, message: (err as Error).message });
         await unclaimRow(pool, claimed.id, claimant, 'waiting');
         pending--;

@@ -136,9 +136,57 @@ function widenForText(grid: Grid, regions: readonly TableRegion[]): TableRegion[
   });
 }
 
+function isBlankRow(grid: Grid, row: number): boolean {
+  return (grid.rows[row] ?? []).every((c) => !c || c.text.trim() === '');
+}
+
+/** Whether `row` reads as a header over the body rows `from..to`: it does not fit their types. */
+function headerOverBody(
+  grid: Grid,
+  columns: readonly number[],
+  row: number,
+  from: number,
+  to: number,
+): string[] | null {
+  const header = columns.map((c) => cellAt(grid, row, c).text.trim());
+  if (header.some((h) => h === '') || new Set(header).size !== header.length) return null;
+  const body = columns.map(() => new ColumnStats());
+  for (let r = from; r <= Math.min(to, from + 500); r++) {
+    columns.forEach((c, j) => body[j]!.observeText(cellAt(grid, r, c).text));
+  }
+  const types = body.map((s) => decideColumn(s).type);
+  return types.some((t, j) => t !== 'text' && !headerFitsType(header[j]!, t)) ? header : null;
+}
+
+/**
+ * DuckDB's header rule, applied where the structure finder saw no header: the first row is the
+ * header when it does not fit the types of the rows below, also when blank lines separate them
+ * (`id,name` / `` / `1,Ann`).
+ */
+function recoverHeader(grid: Grid, r: TableRegion, taken: Set<number>): TableRegion {
+  if (r.headerRows) return r;
+  const [first, last] = r.dataRows;
+  let next = first + 1;
+  while (next <= last && isBlankRow(grid, next)) next++;
+  if (next <= last) {
+    const own = headerOverBody(grid, r.columns, first, next, last);
+    if (own) return { ...r, headerRows: [first, first], dataRows: [next, last], headers: own };
+  }
+  let above = first - 1;
+  while (above >= 0 && above >= first - 3 && isBlankRow(grid, above)) above--;
+  if (above < 0 || above === first - 1 || taken.has(above)) return r;
+  const header = headerOverBody(grid, r.columns, above, first, last);
+  return header ? { ...r, headerRows: [above, above], headers: header } : r;
+}
+
 /** The regions of a text grid: the structure finder's, or the simple reading when it finds none. */
 export function findRegions(grid: Grid): TableRegion[] {
   if (process.env.DW_SIMPLE_REGIONS) return simpleRegions(grid);
   const found = findTables(grid);
-  return found.length > 0 ? widenForText(grid, found) : simpleRegions(grid);
+  if (found.length === 0) return simpleRegions(grid);
+  const taken = new Set<number>();
+  for (const r of found) {
+    for (let row = r.headerRows?.[0] ?? r.dataRows[0]; row <= r.dataRows[1]; row++) taken.add(row);
+  }
+  return widenForText(grid, found).map((r) => recoverHeader(grid, r, taken));
 }

@@ -22,6 +22,7 @@ import type { Workspace } from '../../storage/workspace.js';
 import { expandInput, type Candidate } from './inputs.js';
 import { classifyLoadMode, type FileObservation, type LoadHistory } from './load-mode.js';
 import { observeTable } from './observe.js';
+import { checkManifest } from './parse.js';
 import { MANIFEST_CODE_PATTERN } from './schema.js';
 import { manifestToYaml, writeAtomically } from './write.js';
 
@@ -125,7 +126,7 @@ export async function createManifest(ws: Workspace, opts: CreateOptions): Promis
       created_at: (opts.now ?? (() => new Date()))().toISOString().slice(0, 10),
       source_url: page?.url ?? opts.inputs[0],
       state: 'draft',
-      ...(page?.title ? { publication: page.title } : {}),
+      ...(page?.title && publicationOf(page.title) ? { publication: publicationOf(page.title) } : {}),
     },
     sources: await Promise.all(
       [...sources.values()].map(async (s) => renderSource(s, (await opts.history?.(s.code)) ?? undefined)),
@@ -136,7 +137,12 @@ export async function createManifest(ws: Workspace, opts: CreateOptions): Promis
     'Review it: fill in owner, domain and purpose (here or in datawarp.yaml) so load-batch can register',
     'the sources, and check the disabled ones. docs/manifests.md describes every key.',
   ].join('\n');
-  writeAtomically(opts.output, manifestToYaml(document, header));
+  const text = manifestToYaml(document, header);
+  // what create writes must pass validate; a problem here is a bug, not the user's
+  const problem = checkManifest(text, opts.output).problems.find((p) => p.level === 'error');
+  if (problem)
+    throw new Error(`manifest create produced an invalid manifest: ${problem.path}: ${problem.message}`);
+  writeAtomically(opts.output, text);
   const all = document.sources;
   return {
     output: opts.output,
@@ -224,6 +230,18 @@ function localPathFor(file: string, output: string): string {
 // longest spellings first, so `september` is not read as `sep` + `tember`
 const MONTH_WORD =
   /january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec/g;
+
+/** A page title without its release date: `ADHD Management Information - May 2025` → `ADHD Management Information`. */
+export function publicationOf(title: string): string {
+  return title
+    .replace(new RegExp(`\\b(${MONTH_WORD.source})\\b[\\s,-]*(\\d{4}|\\d{2})?`, 'gi'), ' ')
+    .replace(/\b(19|20)\d{2}([/-]\d{2})?\b/g, ' ')
+    .replace(/\s*[-–—:,|]\s*$/g, '')
+    .replace(/\s+[-–—:,|]\s+(?=[-–—:,|]|$)/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim()
+    .replace(/[\s\-–—:,|]+$/, '');
+}
 
 /**
  * The file's part of a source code: its name without dates. A name that is nothing but a date

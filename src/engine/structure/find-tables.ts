@@ -70,8 +70,8 @@ export function findTables(grid: Grid): TableRegion[] {
       }
     }
   }
-  // a lone one-row block (a key/value line, a stray header) beside real tables is not a table
-  const sized = drafts.filter((d) => rowSpan(d) > 1);
+  // a lone one-row block of one or two cells (a key/value line) beside real tables is not a table
+  const sized = drafts.filter((d) => rowSpan(d) > 1 || d.columns.length >= 3);
   return classify(view, sized.length ? sized : drafts);
 }
 
@@ -234,7 +234,13 @@ function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null
 
   const dataStart = k < rows.length ? rows[k]! : rows[rows.length - 1]! + 1;
   let last = rows.length - 1;
-  while (last > k && isFooter(view, rows[last]!, cols, valueCols)) last--;
+  // columns the fitting data rows use: a footer form below a table spills into others
+  const dataCols = new Set<number>();
+  if (valueCols.size) {
+    for (const r of rows.slice(k))
+      if (fitsBody(view, r, cols, valueCols)) for (const c of cols) if (view.occupied(r, c)) dataCols.add(c);
+  }
+  while (last > k && isFooter(view, rows[last]!, cols, valueCols, dataCols)) last--;
   const dataEnd = k < rows.length ? rows[last]! : dataStart - 1;
   const headerRows: [number, number] | null = k > 0 ? [rows[h0]!, rows[k - 1]!] : null;
 
@@ -387,11 +393,16 @@ function isFooter(
   row: number,
   cols: readonly number[],
   valueCols: ReadonlyMap<number, CellClass>,
+  dataCols: ReadonlySet<number>,
 ): boolean {
   const filled = cols.filter((c) => view.occupied(row, c)).length;
   if (cols.length >= 3 && filled <= 1) return true;
   if (!valueCols.size) return false;
-  return !fitsBody(view, row, cols, valueCols) && filled < cols.length / 2;
+  // a sparse row with text where the body has numbers (`Source | NHS`, a form field) ends the
+  // data; a sparse row of labels and blanks is data with missing values
+  const misfit = [...valueCols.keys()].some((c) => cols.includes(c) && view.cls(row, c) === 'text');
+  const elsewhere = cols.some((c) => view.occupied(row, c) && !dataCols.has(c));
+  return (misfit || elsewhere) && filled < cols.length / 2;
 }
 
 /** Blank rows and repeated header rows inside the data range. */
@@ -459,9 +470,15 @@ function extend(view: SheetView, prev: Draft, next: Draft): void {
  */
 function inheritHeaders(drafts: readonly Draft[], draft: Draft): void {
   if (!draft.headerRows || !drafts.length) return;
+  // only a header that names its leading label columns and leaves every column after them blank
+  // borrows; a block with its own header keeps an odd blank blank
+  const lastNamed = draft.headers.findLastIndex(Boolean);
+  const firstBlank = draft.headers.findIndex((h) => !h);
+  if (firstBlank < 0 || lastNamed > firstBlank) return;
   let inherited = 0;
   draft.columns.forEach((c, i) => {
-    if (draft.headers[i]) return;
+    // measures only: a blank over a column of numbers takes the name of the numbers above it
+    if (draft.headers[i] || !draft.valueCols.has(c)) return;
     for (const d of drafts) {
       const j = d.columns.indexOf(c);
       if (j >= 0 && d.headers[j] && d.headerRows && d.headerRows[0] < draft.headerRows![0]) {

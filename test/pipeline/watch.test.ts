@@ -3,11 +3,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
+import * as XLSX from '@e965/xlsx';
 import pg from 'pg';
 import { approveFile, rejectFile, runWatcher, type WatchEvent } from '../../src/pipeline/watch/index.js';
 import { ensureDropTree } from '../../src/pipeline/watch/tree.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { makeZip } from '../engine/read/zip-fixture.js';
 
 const db = await createTestDatabase();
 const INTERVAL = 50;
@@ -741,4 +743,47 @@ test('a move that fails after the commit is reported; the load stands and the fi
   );
   assert.ok(!fs.existsSync(file));
   assert.deepEqual(await query('SELECT count(*)::int AS n FROM staging.gauges'), [{ n: 1 }]);
+});
+
+test('workbooks and ZIPs dropped in the folder load like CSVs', async () => {
+  const root = newRoot();
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(
+    wb,
+    XLSX.utils.aoa_to_sheet([
+      ['NHS trusts, April 2024'],
+      [],
+      ['Trust code', 'Trust name', 'Beds'],
+      ['RJ1', "Guy's and St Thomas'", 2000],
+      ['RRK', 'University Hospitals Birmingham', 2700],
+    ]),
+    'Trusts',
+  );
+  drop(root, REF_FULL, 'trusts_2024-04.xlsx', XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+  drop(
+    root,
+    STG_APPEND,
+    'regions_2024.zip',
+    makeZip([
+      {
+        name: 'regions.csv',
+        data: Buffer.from('region_code,region_name\nY56,London\nY58,South West\n'),
+        deflate: true,
+      },
+    ]),
+  );
+  const got = outcomes(await watchOnce(root));
+  assert.deepEqual(
+    got
+      .map((o) => (o.kind === 'processed' ? `${o.schema}.${o.table}:${o.load.rows}` : JSON.stringify(o)))
+      .sort(),
+    ['ref.trusts:2', 'staging.regions:2'],
+  );
+  assert.deepEqual(await query('SELECT trust_code, beds FROM ref.trusts ORDER BY trust_code'), [
+    { trust_code: 'RJ1', beds: 2000 },
+    { trust_code: 'RRK', beds: 2700 },
+  ]);
+  const [t] = await tracking('trusts_2024-04.xlsx');
+  assert.equal(t?.status, 'processed');
+  assert.deepEqual(t?.detected_headers, ['Trust code', 'Trust name', 'Beds']);
 });

@@ -265,6 +265,10 @@ async function storeStream(
       last_used: stamp,
       source_code: options.sourceCode ?? index.downloads[url.href]?.source_code ?? null,
     };
+    // a URL fetched again in a later month moves; its old copy would be an orphan
+    const stillUsed = Object.values(index.downloads).some((e) => e.path === previousPath);
+    if (previousPath && previousPath !== relative && !stillUsed)
+      fs.rmSync(resolveInside(root, previousPath), { force: true });
   }).catch((err: unknown) => {
     fs.rmSync(temp, { force: true });
     throw err;

@@ -256,3 +256,17 @@ test('parallel downloads into one workspace all land in the index', async () => 
   assert.equal(new Set(got.map((g) => g.path)).size, urls.length);
   assert.deepEqual(Object.keys(readDownloadIndex(ws).downloads).sort(), [...urls].sort());
 });
+
+test('a URL fetched again in a later month moves there; the old copy is removed', async () => {
+  const ws = resolveWorkspace(tempDir());
+  const url = `${base}/data/a.csv`;
+  const march = await downloadToCache(ws, url, { ...fast, now: () => new Date('2026-03-10T00:00:00Z') });
+  const april = await downloadToCache(ws, url, {
+    ...fast,
+    refresh: true,
+    now: () => new Date('2026-04-10T00:00:00Z'),
+  });
+  assert.equal(path.basename(path.dirname(april.path)), '2026-04');
+  assert.equal(fs.existsSync(march.path), false);
+  assert.equal(readDownloadIndex(ws).downloads[url]?.path, '2026-04/a.csv');
+});

@@ -113,6 +113,12 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
   const { manifest, warnings } = readManifest(file);
   for (const w of warnings) opts.onEvent?.({ kind: 'warning', message: formatProblem(file, w) });
   configDefaults(opts.config); // a bad `defaults:` stops the batch before anything runs
+  const state = manifest.manifest.state;
+  if ((state === 'archived' || state === 'deprecated') && !opts.force)
+    throw new DatawarpError('USAGE', `the manifest is ${state}; nothing was loaded`, {
+      file,
+      hint: 'set state: back in the manifest if it should load again, or add --force',
+    });
   const sources = selectSources(manifest, opts.only, file);
   const manifestId = await touchManifest(pool, manifest.manifest.name, file);
   await ensureManifestFiles(
@@ -202,7 +208,7 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
   }
 
   const failed = results.filter((r) => !OK.has(r.status)).length;
-  const state = await recordManifestState(pool, file, manifestId, manifest, loadedSources, failed);
+  const newState = await recordManifestState(pool, file, manifestId, manifest, loadedSources, failed);
   return {
     manifest: file,
     name: manifest.manifest.name,
@@ -212,7 +218,7 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
     duplicates,
     columnsDescribed,
     failed,
-    state,
+    state: newState,
   };
 }
 

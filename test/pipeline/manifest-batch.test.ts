@@ -420,3 +420,12 @@ test('manifest create weighs earlier loads: repeated rows override what one file
   assert.deepEqual([informed.load_mode_pattern, informed.load_mode], ['time_series_overlapping', 'fullload']);
   assert.match(informed.load_mode_reason ?? '', /49% of loaded rows repeat across 2 periods/);
 });
+
+test('a deprecated manifest is not loaded without --force', async () => {
+  const file = path.join(root, 'manifests', 'old.yaml');
+  fs.writeFileSync(
+    file,
+    `manifest:\n  name: old\n  state: deprecated\nsources:\n- code: old_src\n  files:\n  - url: ${base}/files/ADHD_May25.csv\n`,
+  );
+  await assert.rejects(run({ manifest: file }), /the manifest is deprecated; nothing was loaded/);
+});

@@ -24,6 +24,7 @@ import {
   type PgType,
 } from '../src/engine/index.js';
 import { isDatawarpError } from '../src/errors.js';
+import { excelAccuracy, nhsAccuracy as nhsAllAccuracy, workbookSpeed } from './detect-workbooks.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -186,6 +187,8 @@ async function main(): Promise<void> {
     console.log('accuracy');
     console.log(`  ${await csvAccuracy()}`);
     console.log(`  ${await nhsAccuracy()}`);
+    console.log(`  ${await nhsAllAccuracy(ROOT, CORPUS)}`);
+    console.log(`  ${await excelAccuracy(CORPUS)}`);
   } else console.log(`accuracy: corpus not found at ${CORPUS} (skipped)`);
 
   fs.mkdirSync(OUT, { recursive: true });
@@ -214,6 +217,8 @@ async function main(): Promise<void> {
   if (rowsTyped !== rowsDisplay) throw new Error(`typed read ${rowsTyped} rows, display ${rowsDisplay}`);
   console.log(`  types: ${spec.tables[0]!.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`);
   // streaming keeps memory flat: peak RSS should not grow with BENCH_MB (try BENCH_MB=2000)
+  console.log('');
+  for (const l of await workbookSpeed(OUT, Number(process.env.BENCH_XLSX_ROWS ?? 50_000))) console.log(l);
   const peak = process.resourceUsage().maxRSS / 1024;
   console.log(`  peak RSS ${peak.toFixed(0)} MB for a ${mb.toFixed(0)} MB file`);
 }

@@ -67,7 +67,7 @@ test('golden_datasets.yaml is not a manifest and is refused clearly', { skip }, 
     () => readManifest(corpusManifest('golden_datasets.yaml')),
     (err: DatawarpError) => {
       assert.equal(err.code, 'MANIFEST_INVALID');
-      assert.match(err.oneLine(), /golden_datasets\.yaml: not a manifest.*line 1/);
+      assert.match(err.oneLine(), /golden_datasets\.yaml: not a manifest but a golden-datasets list.*line 1/);
       return true;
     },
   );

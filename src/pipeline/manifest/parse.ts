@@ -63,7 +63,10 @@ export function checkManifest(text: string, file: string): ManifestCheck {
           level: 'error',
           line: 1,
           path: '',
-          message: 'not a manifest: expected a top-level `manifest:` block and a `sources:` list',
+          message:
+            raw && typeof raw === 'object' && 'golden_datasets' in raw
+              ? 'not a manifest but a golden-datasets list: its entries name the manifests to validate'
+              : 'not a manifest: expected a top-level `manifest:` block and a `sources:` list',
         },
       ],
     };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { loadFile } from '../../src/pipeline/load/load-file.js';
+import { profileWithSuspects } from '../../src/warehouse/queries/quality.js';
 import { resolveWorkspace } from '../../src/storage/workspace.js';
 import { tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -105,4 +106,68 @@ test('the raw path counts repeated rows as they stream, across chunk boundaries'
   assert.equal(sql[0].extra, 3, 'the same count as GROUP BY over the loaded rows');
   const clean = await load(write('clean.csv', [header, ...rows]), 'raw_clean');
   assert.equal(clean.validation.find((g) => g.check_name === 'duplicate_rows')!.message, '0 duplicate rows');
+});
+
+test('the divergence scan counts blank rows, header rows that parse as numbers, and NaN', async () => {
+  await db.pool.query(
+    `CREATE TABLE public.suspects (org text, y2023 integer, rate numeric, _load_id bigint)`,
+  );
+  await db.pool.query(`INSERT INTO public.suspects VALUES
+      ('Org A', 1, 1.5, 1), (' Org ', 2023, NULL, 1), ('  ', NULL, NULL, 1), ('Org B', 3, 'NaN', 1), ('Org', 2023, 2.5, 2)`);
+  const client = await db.pool.connect();
+  try {
+    const cols = [
+      { name: 'org', type: 'text', header: 'Org' },
+      { name: 'y2023', type: 'integer', header: '2023' },
+      { name: 'rate', type: 'numeric', header: 'Rate' },
+    ];
+    const scan = await profileWithSuspects(client, 'public', 'suspects', '1', cols, cols);
+    assert.equal(
+      scan.suspects,
+      2,
+      'the blank row and the NaN row; "Rate" cannot be a repeated numeric header',
+    );
+    const years = cols.map((c) => (c.name === 'rate' ? { ...c, header: '2.5' } : c));
+    const again = await profileWithSuspects(client, 'public', 'suspects', '2', cols, years);
+    assert.equal(again.suspects, 1, 'a header row whose every cell parsed');
+    assert.deepEqual(
+      scan.profile.map((p) => [p.name, p.nonNull]),
+      [
+        ['org', 4],
+        ['y2023', 3],
+        ['rate', 2],
+      ],
+    );
+  } finally {
+    client.release();
+  }
+});
+
+test('later raw loads into an existing table stamp their own lineage', async () => {
+  const code = 'raw_lineage';
+  const first = await load(write('lin_2025_10.csv', [header, ...body(20)]), code);
+  const second = await loadFile(db.pool, {
+    file: write('lin_2025_11.csv', [header, ...body(30)]),
+    workspace: ws,
+    sourceCode: code,
+    test: true,
+    mode: 'append',
+    config: config(),
+    user: 'tester',
+  });
+  assert.equal(first.readPath, 'raw');
+  assert.equal(second.readPath, 'raw');
+  const { rows } = await db.pool.query(
+    `SELECT _load_id::text AS id, _source_file AS file, _period AS period, count(*)::int AS n, count(_loaded_at)::int AS stamped
+       FROM staging_test.tbl_raw_lineage GROUP BY 1, 2, 3 ORDER BY 1`,
+  );
+  assert.deepEqual(rows, [
+    { id: first.loadId, file: 'lin_2025_10.csv', period: '2025-10', n: 20, stamped: 20 },
+    { id: second.loadId, file: 'lin_2025_11.csv', period: '2025-11', n: 30, stamped: 30 },
+  ]);
+  const { rows: defaults } = await db.pool.query(
+    `SELECT pg_get_expr(d.adbin, d.adrelid) AS expr FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+      WHERE d.adrelid = 'staging_test.tbl_raw_lineage'::regclass AND a.attname = '_load_id'`,
+  );
+  assert.match(defaults[0].expr, /current_setting/, 'no load id is left behind as a constant default');
 });

@@ -11,6 +11,7 @@ import {
   columnCommentSql,
   createTableSql,
   describeTable,
+  lineageConstantsSql,
   lineageDefaultsSql,
   lineageIndexSql,
   lineageSettingsSql,
@@ -277,6 +278,8 @@ async function loadWithClient(
               : new LineHashes(opts.config.validation.duplicate_check_max_rows);
           result = await copyRaw(client, {
             lineHashes,
+            created: plan.kind === 'create',
+            loadedAt,
             schema,
             table,
             spec,
@@ -568,20 +571,29 @@ async function copyRaw(
     signal: AbortSignal | undefined;
     progress: ((n: number) => void) | undefined;
     lineHashes: LineHashes | undefined;
+    /** the table was created by this load */
+    created: boolean;
+    loadedAt: string;
   },
 ): Promise<{ rows: number }> {
-  const { rows: defaults } = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-      WHERE d.adrelid = $1::regclass AND a.attname = '_load_id'`,
-    [qualified(q.schema, q.table)],
-  );
-  // tables made before lineage defaults existed get them once
-  if (!defaults[0]?.n) await client.query(lineageDefaultsSql(q.schema, q.table));
-  await client.query(lineageSettingsSql(), [...q.lineage]);
+  if (q.created) {
+    await client.query(
+      lineageConstantsSql(q.schema, q.table, [q.lineage[0]!, q.loadedAt, ...q.lineage.slice(1)]),
+    );
+  } else {
+    const { rows: defaults } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+        WHERE d.adrelid = $1::regclass AND a.attname = '_load_id'`,
+      [qualified(q.schema, q.table)],
+    );
+    // tables made before lineage defaults existed get them once
+    if (!defaults[0]?.n) await client.query(lineageDefaultsSql(q.schema, q.table));
+    await client.query(lineageSettingsSql(), [...q.lineage]);
+  }
   // day-first, like datawarp's reader, for the rare non-ISO date PostgreSQL accepts
   await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
   const d = q.raw.dialect!;
-  return copyCsvFile(client, {
+  const copied = await copyCsvFile(client, {
     schema: q.schema,
     table: q.table,
     columns: q.spec.columns.map((c) => c.name),
@@ -595,6 +607,8 @@ async function copyRaw(
     onProgress: q.progress,
     lineHashes: q.lineHashes,
   });
+  if (q.created) await client.query(lineageDefaultsSql(q.schema, q.table));
+  return copied;
 }
 
 function identity(cols: readonly LoadColumn[], width: number): boolean {

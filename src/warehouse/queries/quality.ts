@@ -93,21 +93,53 @@ export interface SuspectColumn {
  * treats as missing (`NaN`, `Infinity`). Zero means the raw load equals the typed one.
  */
 function suspectCondition(columns: readonly SuspectColumn[], params: unknown[]): string {
+  const id = (c: SuspectColumn) => quoteIdent(c.name);
   const blank = columns
-    .map((c) =>
-      c.type === 'text'
-        ? `nullif(btrim(${quoteIdent(c.name)}), '') IS NULL`
-        : `${quoteIdent(c.name)} IS NULL`,
-    )
+    .map((c) => (c.type === 'text' ? `nullif(btrim(${id(c)}), '') IS NULL` : `${id(c)} IS NULL`))
     .join(' AND ');
-  const header = columns
-    .map((c) => {
-      params.push(c.header.trim());
-      return `btrim(${quoteIdent(c.name)}::text) = $${params.length}`;
-    })
-    .join(' AND ');
-  const special = columns
-    .filter((c) => c.type !== 'text')
-    .map((c) => `${quoteIdent(c.name)}::text IN ('NaN', 'Infinity', '-Infinity', 'infinity', '-infinity')`);
-  return [`(${blank})`, `(${header})`, ...special].join(' OR ');
+  const conditions = [`(${blank})`];
+  // a repeated header row only gets through COPY if every typed column accepted its header text
+  if (columns.every((c) => headerCouldLoad(c))) {
+    const ordered = [
+      ...columns.filter((c) => c.type === 'text'),
+      ...columns.filter((c) => c.type !== 'text'),
+    ];
+    const header = ordered
+      .map((c) => {
+        params.push(c.header.trim());
+        return `btrim(${id(c)}::text) = $${params.length}`;
+      })
+      .join(' AND ');
+    conditions.push(`(${header})`);
+  }
+  for (const c of columns) {
+    const special = SPECIAL[c.type];
+    if (special) conditions.push(`${id(c)} IN (${special})`);
+  }
+  return conditions.join(' OR ');
+}
+
+/** Values PostgreSQL accepts that datawarp's reader reads as missing. */
+const SPECIAL: Record<string, string> = {
+  numeric: `'NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric`,
+  'double precision': `'NaN'::float8, 'Infinity'::float8, '-Infinity'::float8`,
+  date: `'infinity'::date, '-infinity'::date`,
+};
+
+function headerCouldLoad(c: SuspectColumn): boolean {
+  const h = c.header.trim();
+  switch (c.type) {
+    case 'text':
+      return true;
+    case 'integer':
+    case 'bigint':
+      return /^[+-]?(\d[\d_]*|0[xob][0-9a-f_]+)$/i.test(h);
+    case 'numeric':
+    case 'double precision':
+      return /^[+-]?(\d|\.\d|nan|inf)/i.test(h);
+    case 'date':
+      return /\d|^(today|tomorrow|yesterday|epoch|[+-]?infinity|now)$/i.test(h);
+    default:
+      return true;
+  }
 }

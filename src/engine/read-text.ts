@@ -32,9 +32,11 @@ function headerRepeatTest(table: TableSpec, cols: readonly number[]): (f: readon
   const last = full.map((h) => h.split(' - ').pop()!.trim());
   const first = full[0]!;
   const firstLast = last[0]!;
+  const c0 = cols[0]!;
   return (f) => {
-    const f0 = (f[cols[0]!] ?? '').trim();
-    if (f0 !== '' && f0 !== first && f0 !== firstLast) return false;
+    // most records differ in their first field: decide that without allocating
+    const raw0 = f[c0] ?? '';
+    if (raw0 !== first && raw0 !== firstLast && raw0 !== '' && !hasEdgeSpace(raw0)) return false;
     let filled = 0;
     for (let j = 0; j < cols.length; j++) {
       const v = (f[cols[j]!] ?? '').trim();
@@ -44,6 +46,19 @@ function headerRepeatTest(table: TableSpec, cols: readonly number[]): (f: readon
     }
     return filled * 2 >= cols.length;
   };
+}
+
+function hasEdgeSpace(s: string): boolean {
+  return s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32;
+}
+
+/** True when every field is empty or white space. */
+function isBlankRecord(f: readonly string[]): boolean {
+  for (let i = 0; i < f.length; i++) {
+    const v = f[i]!;
+    if (v.length > 0 && (!hasEdgeSpace(v) || v.trim() !== '')) return false;
+  }
+  return true;
 }
 
 /** Records of a table's data range that are data: not blank, not a repeat of the header. */
@@ -63,24 +78,26 @@ async function* dataRecords(
   const cols = table.columns.map((c) => c.sourceIndex);
   const isHeaderRepeat = headerRepeatTest(table, cols);
   for await (const batch of streamRecords(path, { encoding: spec.encoding, dialect: spec.dialect, signal })) {
-    const fields: string[][] = [];
-    const lines: number[] = [];
+    // keep the data records, compacting the batch's own arrays in place
+    const { fields, lines } = batch;
+    let kept = 0;
     let done = false;
-    for (let i = 0; i < batch.fields.length; i++) {
-      const line = batch.lines[i]!;
+    for (let i = 0; i < fields.length; i++) {
+      const line = lines[i]!;
       if (line < first) continue;
       if (line > last) {
         done = true;
         break;
       }
-      const f = batch.fields[i]!;
-      if (f.length === 1 && f[0]!.trim() === '') continue;
-      if (f.every((x) => x.trim() === '')) continue;
-      if (isHeaderRepeat(f)) continue;
-      fields.push(f);
-      lines.push(line);
+      const f = fields[i]!;
+      if (isBlankRecord(f) || isHeaderRepeat(f)) continue;
+      fields[kept] = f;
+      lines[kept] = line;
+      kept++;
     }
-    if (fields.length > 0) yield { fields, lines };
+    fields.length = kept;
+    lines.length = kept;
+    if (kept > 0) yield { fields, lines };
     if (done) return;
   }
 }
@@ -97,7 +114,13 @@ export async function* readTextBatches(
   const width = cols.length;
   const typed = options.values === 'typed';
   const converters: Converter[] = typed ? table.columns.map(columnConverter) : [];
+  // the common case: the table is every field in order, so a record becomes its row in place
+  const identity = cols.every((c, j) => c === j);
   for await (const batch of dataRecords(path, spec, table, options.signal)) {
+    if (identity) {
+      yield inPlaceRows(batch, width, typed ? converters : null, table);
+      continue;
+    }
     const rows: Row[] = new Array(batch.fields.length);
     for (let i = 0; i < batch.fields.length; i++) {
       const f = batch.fields[i]!;
@@ -118,6 +141,35 @@ export async function* readTextBatches(
     }
     yield rows;
   }
+}
+
+/** Records as rows without copying: pad or cut each to the table's width, convert in place. */
+function inPlaceRows(
+  batch: { fields: string[][]; lines: number[] },
+  width: number,
+  converters: Converter[] | null,
+  table: TableSpec,
+): Row[] {
+  const rows = batch.fields as (string | null)[][];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (row.length > width) row.length = width;
+    while (row.length < width) row.push('');
+    if (converters) {
+      let j = 0;
+      let v = '';
+      try {
+        for (; j < width; j++) {
+          v = row[j] as string;
+          row[j] = converters[j]!(v);
+        }
+      } catch (err) {
+        if (err instanceof Misfit) throw new TypeMisfit(table.columns[j]!.name, v, batch.lines[i]!);
+        throw err;
+      }
+    }
+  }
+  return rows;
 }
 
 export async function* readText(

@@ -112,6 +112,6 @@ function printSummary(result: BatchResult): void {
   );
   if (result.registered.length) console.log(`registered: ${result.registered.join(', ')}`);
   if (result.columnsDescribed)
-    console.log(`column descriptions from the manifest: ${plural(result.columnsDescribed, 'column')}`);
+    console.log(`column metadata from the manifest: ${plural(result.columnsDescribed, 'column')}`);
   for (const d of result.duplicates) console.log(`warning: ${d.message}`);
 }

@@ -259,6 +259,7 @@ test('a broken file goes to error/ with its JSON; bytes intact, database unchang
   assert.ok(report.hint, 'a hint for whoever dropped it');
   assert.match(String(report.load_id), /^\d+$/);
   assert.equal(report.file, 'broken_2024.csv');
+  assert.match(String(report.sha256), /^[0-9a-f]{64}$/, 'the hash is known even when detection fails');
   assert.ok('detected_format' in report);
   const [t] = await tracking('broken_2024.csv');
   assert.equal(t?.status, 'error');

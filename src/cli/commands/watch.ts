@@ -17,7 +17,7 @@ import {
 } from '../../pipeline/watch/index.js';
 import type { TrackingRow } from '../../warehouse/queries/watch-tracking.js';
 import { withWarehouse, workspaceOf } from '../context.js';
-import { printJson, renderTable } from '../output.js';
+import { plural, printJson, renderTable } from '../output.js';
 
 /** commander's argument parsers: a bad value is a usage error naming the option. */
 function duration(value: string): number {
@@ -193,7 +193,7 @@ Examples:
         if (outcome.kind === 'released')
           throw new DatawarpError(
             'CANCELLED',
-            `file #${id} was not loaded (${outcome.reason}); it is back in review`,
+            `file #${id} was not loaded (${outcome.reason}); it goes back to review`,
           );
       },
     );
@@ -274,7 +274,7 @@ export function describeOutcome(o: FileOutcome): string {
         o.choice.kind === 'matched' ? `matched ${Math.round(o.choice.score * 100)}% of columns` : null,
         o.load.backup ? `backup bkp.${o.load.backup}` : null,
       ].filter(Boolean);
-      return `#${o.id} loaded ${name}: ${o.load.rows} rows into ${o.schema}.${o.table} (load ${o.loadId}${extra.length ? ', ' + extra.join(', ') : ''}) -> ${o.movedTo}`;
+      return `#${o.id} loaded ${name}: ${plural(o.load.rows, 'row')} into ${o.schema}.${o.table} (load ${o.loadId}${extra.length ? ', ' + extra.join(', ') : ''}) -> ${o.movedTo}`;
     }
     case 'duplicate':
       return `#${o.id} duplicate ${name}: this content is already in ${o.schema}.${o.table} -> ${o.movedTo}`;

@@ -54,7 +54,7 @@ export async function failFile(
     message: failure.message,
     hint: failure.hint,
     location: failure.location,
-    detected_format: detected
+    detected_format: detected?.format
       ? {
           format: detected.format,
           encoding: detected.encoding,

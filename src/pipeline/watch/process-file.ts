@@ -96,7 +96,7 @@ export async function processClaimed(
   let loadId: string | null = null;
   let client: pg.PoolClient | null = null;
   let inTransaction = false;
-  // after the commit the load stands: a later failure (the move) is reported, never turned into an error/ file
+  // after the commit the load stands: a later failure (the move) is reported, never an error/ file
   let committed = false;
 
   if (!fs.existsSync(file)) {
@@ -116,6 +116,8 @@ export async function processClaimed(
       return { kind: 'released', id, file, reason: 'claim lost' };
     }
     const hash = await sha256File(file);
+    // what is known so far, for the error report if detection fails
+    detected = { hash, format: null, encoding: null, delimiter: null, headers: null, schema, table: null };
     let spec = await detectFile(file, detectOptions(row, changes));
     let tableSpec = pickTable(spec, changes?.tableId ?? null, file);
     if (changes?.headerRow)
@@ -168,15 +170,15 @@ export async function processClaimed(
 
     loadId = await startLoadEvent(client, loadEvent(ctx, row, spec, tableSpec, schema, table, hash));
     await client.query('SAVEPOINT load_rows');
-    const load = (table: TableSpec) =>
+    const load = (t: TableSpec) =>
       loadIntoTable(client!, {
         schema,
         table: choice.table,
         loadType: row.load_type,
         reference: row.is_reference_data,
         fileSpec: spec,
-        tableSpec: table,
-        batches: readTableBatches(file, spec, table.id, { values: 'typed', signal: ctx.signal }),
+        tableSpec: t,
+        batches: readTableBatches(file, spec, t.id, { values: 'typed', signal: ctx.signal }),
         loadId: loadId!,
         sourceFile: row.file_name,
         keepBackups: ctx.keepBackups,

@@ -46,15 +46,15 @@ export function tooLarge(file: string, what: string, member?: string): DatawarpE
 
 export function truncated(file: string, cause: unknown): DatawarpError {
   const message = cause instanceof Error ? cause.message : String(cause);
-  return new DatawarpError(
-    'FILE_TRUNCATED',
-    `the ZIP container is damaged or cut off (${message.slice(0, 80)})`,
-    {
-      file,
-      hint: 'download the file again; it may be incomplete',
-      cause,
-    },
-  );
+  // yauzl's messages are long and technical; the user needs the gist
+  const why = /central directory/i.test(message)
+    ? 'no end-of-archive record'
+    : (message.split(/[:.]/)[0] ?? 'unreadable').slice(0, 60);
+  return new DatawarpError('FILE_TRUNCATED', `the ZIP container is damaged or cut off (${why})`, {
+    file,
+    hint: 'download the file again; it may be incomplete',
+    cause,
+  });
 }
 
 /** Refuse an entry by its declared sizes before inflating anything. */

@@ -122,6 +122,12 @@ test('workbook cells: native values, mmm-yy means the first of the month, 1904 d
   assert.equal(convertCell(monthCell, 'date', textConverter('date')), '2024-11-01');
   const dayCell: Cell = { kind: 'date', text: '15/11/2024', value: '2024-11-15', numFmt: 'dd/mm/yyyy' };
   assert.equal(convertCell(dayCell, 'date', textConverter('date')), '2024-11-15');
+  const serial: Cell = { kind: 'number', text: 'Nov-24', value: 45615, numFmt: 'mmm-yy' };
+  assert.equal(convertCell(serial, 'date', textConverter('date')), '2024-11-01');
+  assert.equal(
+    convertCell({ ...serial, numFmt: 'dd/mm/yyyy' }, 'date', textConverter('date'), false, true),
+    '2028-11-20',
+  );
   const pct: Cell = { kind: 'number', text: '12.5%', value: 0.125, numFmt: '0.0%' };
   assert.equal(convertCell(pct, 'numeric', textConverter('numeric')), '0.125');
   const cells: (Cell | undefined)[][] = [

@@ -9,7 +9,7 @@ import { parseBoolean } from './column.js';
 import { daysInMonth, parseDate, type DateOrder } from './date.js';
 import { isNullToken, isSuppressionMarker } from './markers.js';
 import { integerWidth, isPlainInteger, parseDecimalComma, parseNumber } from './number.js';
-import { excelFormatHasDay } from './excel.js';
+import { excelFormatHasDay, excelSerialToIso, isExcelDateFormat } from './excel.js';
 
 /** Thrown by a converter; carries nothing so that throwing it in a hot loop stays cheap. */
 export class Misfit extends Error {
@@ -190,10 +190,25 @@ export function convertCell(
   type: PgType,
   convertText: Converter,
   numFmtDayless = false,
+  date1904 = false,
 ): string | null {
   if (!cell || cell.kind === 'empty') return null;
   if (cell.kind === 'error') return null;
   if (cell.kind === 'string' || type === 'text' || cell.value === undefined) return convertText(cell.text);
+  if (
+    cell.kind === 'number' &&
+    cell.numFmt &&
+    isExcelDateFormat(cell.numFmt) &&
+    typeof cell.value === 'number'
+  ) {
+    // a date serial the reader left as a number: read it as inference did
+    return convertCell(
+      { ...cell, kind: 'date', value: excelSerialToIso(cell.value, date1904) },
+      type,
+      convertText,
+      numFmtDayless,
+    );
+  }
   const v = cell.value;
   if (cell.kind === 'boolean') {
     if (type === 'boolean') return v ? 't' : 'f';

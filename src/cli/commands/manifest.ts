@@ -247,8 +247,8 @@ export function renderDiff(diff: ManifestDiff): string {
     for (const t of c.typeChanges) parts.push(`    ! column ${t.column}: ${t.from} -> ${t.to}`);
     if (c.enabledChanged) parts.push(`    enabled: ${c.enabledChanged.from} -> ${c.enabledChanged.to}`);
     if (c.modeChanged) parts.push(`    mode: ${c.modeChanged.from} -> ${c.modeChanged.to}`);
-    if (c.columnsUnknown && !parts.length) continue;
-    if (parts.length) lines.push(head, ...parts);
+    if (c.columnsUnknown) parts.push('    columns not compared: one of the manifests has no columns:');
+    lines.push(head, ...parts);
   }
   lines.push(
     `\n${plural(diff.sourcesAdded.length, 'source')} added, ${diff.sourcesRemoved.length} removed, ` +

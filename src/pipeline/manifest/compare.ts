@@ -4,6 +4,7 @@
  * at financial-year boundaries, when April releases add and rename columns. Pure.
  */
 import { snakeCase } from '../../engine/naming.js';
+import { fileLocator } from './files.js';
 import type { Manifest, ManifestColumn, ManifestSource } from './schema.js';
 
 export interface ColumnRename {
@@ -203,14 +204,24 @@ function pairUp<T>(removed: readonly T[], added: readonly T[], similarity: (a: T
   return out;
 }
 
+/**
+ * A removed and an added source look like one renamed source when they read the same file and
+ * sheet (within one release), share most columns, or have similar codes.
+ */
 function sourceSimilarity(a: ManifestSource, b: ManifestSource): number {
-  const name = textSimilarity(a.code, b.code);
+  const name = Math.max(
+    textSimilarity(a.code, b.code),
+    a.code.startsWith(b.code) || b.code.startsWith(a.code) ? 0.65 : 0,
+  );
+  const places = (s: ManifestSource) =>
+    new Set(s.files.map((f) => `${fileLocator(f)}|${f.sheet ?? ''}|${f.extract ?? ''}`));
+  const sameFile = jaccard(places(a), places(b)) > 0 ? 0.9 : 0;
+  const where = (s: ManifestSource) => s.files.map((f) => `${f.sheet ?? ''}|${f.extract ?? ''}`).join(',');
+  const sameSheet = where(a) !== '|' && where(a) === where(b) ? 0.7 : 0;
   const aCols = new Set((a.columns ?? []).map(columnKey));
   const bCols = new Set((b.columns ?? []).map(columnKey));
-  const where = (s: ManifestSource) => s.files.map((f) => `${f.sheet ?? ''}|${f.extract ?? ''}`).join(',');
-  const sameSheet = where(a) !== '|' && where(a) === where(b) ? 1 : 0;
-  if (aCols.size && bCols.size) return Math.max(0.6 * jaccard(aCols, bCols) + 0.4 * name, sameSheet * 0.7);
-  return Math.max(name, sameSheet * 0.7);
+  const byColumns = aCols.size && bCols.size ? 0.6 * jaccard(aCols, bCols) + 0.4 * name : name;
+  return Math.max(byColumns, sameFile, sameSheet);
 }
 
 /**

@@ -343,3 +343,25 @@ test('gzip-compressed text is read transparently, the tail and line count from t
     (err: unknown) => err instanceof DatawarpError && err.code === 'FILE_TRUNCATED',
   );
 });
+
+test('a Windows-1252 character far past an ASCII head is read as Windows-1252, not refused', async () => {
+  const lines = ['id,name'];
+  for (let i = 1; i <= 60000; i++) lines.push(`${i},plain ascii name ${i}`);
+  const head = Buffer.from(lines.join('\n') + '\n');
+  const file = write(
+    'late_pound.csv',
+    Buffer.concat([head, iconv.encode('60001,Café £5\n', 'windows-1252')]),
+  );
+  const spec = await detectFile(file);
+  const all = await rows(file, spec);
+  assert.deepEqual(all[all.length - 1], ['60001', 'Café £5']);
+  const broken = write(
+    'late_broken_utf8.csv',
+    Buffer.concat([Buffer.from('id,name\n1,Zoë\n'), head, Buffer.from([0x31, 0x2c, 0xc3, 0x28, 0x0a])]),
+  );
+  const s2 = await detectFile(broken);
+  await assert.rejects(
+    rows(broken, s2),
+    (err: unknown) => err instanceof DatawarpError && err.code === 'FILE_ENCODING',
+  );
+});

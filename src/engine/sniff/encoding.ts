@@ -5,6 +5,7 @@
  * ISO-8859-1 that also maps `–` and `£` as Windows writes them.
  */
 import chardet from 'chardet';
+import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { DatawarpError } from '../../errors.js';
 
@@ -187,34 +188,51 @@ export interface TextDecoderLike {
 
 /** An incremental decoder that strips a BOM; invalid UTF-8 is a FILE_ENCODING error, not U+FFFD. */
 export function makeDecoder(encoding: string, file: string): TextDecoderLike {
-  if (encoding === 'utf-8') {
-    const d = new TextDecoder('utf-8', { fatal: true });
-    const fail = (err: unknown): never => {
-      throw new DatawarpError('FILE_ENCODING', 'not valid UTF-8 further into the file', {
-        file,
-        hint: 're-save the file as UTF-8, or convert it with iconv before loading',
-        cause: err,
-      });
-    };
-    return {
-      write: (chunk) => {
-        try {
-          return d.decode(chunk, { stream: true });
-        } catch (err) {
-          return fail(err);
-        }
-      },
-      end: () => {
-        try {
-          return d.decode();
-        } catch (err) {
-          return fail(err);
-        }
-      },
-    };
-  }
+  if (encoding === 'utf-8') return utf8Decoder(file);
   const d = iconv.getDecoder(encoding, { stripBOM: true });
   return { write: (chunk) => d.write(chunk), end: () => d.end() ?? '' };
+}
+
+/**
+ * UTF-8, strictly. A head sample of pure ASCII proves nothing about the rest of the file: if a
+ * byte that is not UTF-8 turns up before any multi-byte UTF-8 character has, the file was
+ * Windows-1252 all along (a `£` or `é` far down a UK export) and the rest is read so. Broken
+ * UTF-8 after real UTF-8 characters is a FILE_ENCODING error.
+ */
+function utf8Decoder(file: string): TextDecoderLike {
+  const d = new TextDecoder('utf-8', { fatal: true });
+  let sawMultibyte = false;
+  let fallback: ReturnType<typeof iconv.getDecoder> | null = null;
+  const fail = (err: unknown): never => {
+    throw new DatawarpError('FILE_ENCODING', 'not valid UTF-8 further into the file', {
+      file,
+      hint: 're-save the file as UTF-8, or convert it with iconv before loading',
+      cause: err,
+    });
+  };
+  return {
+    write: (chunk) => {
+      if (fallback) return fallback.write(chunk);
+      try {
+        const text = d.decode(chunk, { stream: true });
+        if (!sawMultibyte && !isAscii(chunk)) sawMultibyte = true;
+        return text;
+      } catch (err) {
+        if (sawMultibyte) return fail(err);
+        // no multi-byte character so far, so nothing is buffered: re-read this chunk as 1252
+        fallback = iconv.getDecoder('windows-1252');
+        return fallback.write(chunk);
+      }
+    },
+    end: () => {
+      if (fallback) return fallback.end() ?? '';
+      try {
+        return d.decode();
+      } catch (err) {
+        return fail(err);
+      }
+    },
+  };
 }
 
 /** Decode a whole sample (dropping a cut-off character at its end when it is not the whole file). */

@@ -46,7 +46,7 @@ const Validation = z
     max_date_age_years: z.number().positive().default(10),
     min_described_pct: z.number().min(0).max(100).default(50),
     /** the duplicate-row check reads every loaded row; above this many rows it is skipped */
-    duplicate_check_max_rows: z.number().int().nonnegative().default(5_000_000),
+    duplicate_check_max_rows: z.number().int().nonnegative().default(2_000_000),
     levels: Levels,
   })
   .strict()

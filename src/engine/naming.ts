@@ -58,7 +58,8 @@ export function shorten(name: string, maxBytes = MAX_IDENTIFIER_BYTES): string {
 
 /** One normalised name for one header, without uniqueness; `column_<position>` when empty. */
 export function columnName(header: string, position: number): string {
-  let name = snakeCase(header);
+  // note references (`Deaths [note 1]`, ONS style) belong to the header text, not the name
+  let name = snakeCase(header.replace(/\[\s*notes?\s*[\d, ]+\]/gi, ' '));
   if (name === '') return `column_${position}`;
   if (/^[0-9]/.test(name)) name = `_${name}`;
   return shorten(name);

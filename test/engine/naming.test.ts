@@ -12,6 +12,7 @@ test('headers become lower_snake names', () => {
     'pct_change',
   ]);
   assert.equal(snakeCase('Partner\nOrganisation\nCode'), 'partner_organisation_code');
+  assert.deepEqual(columnNames(['Deaths [note 1]', 'Rate [notes 2, 3]']), ['deaths', 'rate']);
 });
 
 test('duplicates are suffixed, never merged, and a header already named like a suffix keeps its name', () => {

@@ -30,7 +30,7 @@ const MARKERS = new Set([
 
 // A number as people write them: sign or parentheses, currency, thousands separators,
 // decimals, exponent, percent. `00123` counts too; inference decides whether it stays text.
-const NUMBER = /^[-+(]?\s*[£$€]?\s*(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?\s*%?\)?$/;
+const NUMBER = /^[-+(]?\s*[£$€]?\s*((\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+)([eE][-+]?\d+)?\s*%?\)?$/;
 const DATE_PATTERNS = [
   /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
   /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}( \d{1,2}:\d{2}(:\d{2})?)?$/,

@@ -95,7 +95,8 @@ function splitRuns(view: SheetView): number[][] {
   const runs: number[][] = [];
   let current: number[] = [];
   for (let r = 0; r < view.height; r++) {
-    if (view.isBlank(r)) {
+    // a row under vertically merged header cells is part of the header, not a gap
+    if (view.isBlank(r) && !view.underVerticalMerge(r)) {
       if (current.length) runs.push(current);
       current = [];
     } else current.push(r);
@@ -155,6 +156,12 @@ function trimRun(
 function splitColumns(view: SheetView, rows: readonly number[]): number[][] {
   const used = new Set<number>();
   for (const r of rows) for (const c of view.occupiedCols(r)) used.add(c);
+  // a column covered by a merged cell is not a gap between tables
+  const inRows = new Set(rows);
+  for (const m of view.grid.merges ?? []) {
+    if (!inRows.has(m.r1) || !view.occupied(m.r1, m.c1)) continue;
+    for (let c = m.c1; c <= m.c2; c++) used.add(c);
+  }
   const cols = [...used].sort((a, b) => a - b);
   const groups: number[][] = [];
   for (const c of cols) {
@@ -195,7 +202,7 @@ function standsAlone(
 /** Phase 4: header rows, data rows and columns of one block. */
 function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null {
   const cols = block.columns;
-  const rows = block.rows.filter((r) => cols.some((c) => view.occupied(r, c)));
+  const rows = block.rows.filter((r) => cols.some((c) => view.occupied(r, c)) || view.underVerticalMerge(r));
   if (!rows.length) return null;
   const valueCols = bodyValueColumns(view, rows, cols);
 
@@ -214,6 +221,15 @@ function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null
   } else {
     // a lone text row is a header-only file; beside other blocks it is one more data row
     k = (rows.length > 1 || alone) && looksLikeHeader(view, rows, cols) ? 1 : 0;
+    // cells merged down over the next rows make those rows header too (`A1:A2` over a blank row)
+    const down = verticalHeaderEnd(view, rows[0]!, cols);
+    if (down > rows[0]! && rows.length > 1) {
+      k = Math.max(
+        1,
+        rows.findIndex((r) => r > down),
+      );
+      if (k <= 0) k = rows.length;
+    }
     if (k === 1) {
       // a merged parent over an all-text table: the row under it is a header too
       while (k < Math.min(rows.length - 1, MAX_HEADER_ROWS) && hasSpanningMerge(view, rows[k - 1]!, cols))
@@ -349,7 +365,8 @@ function looksLikeHeader(view: SheetView, rows: readonly number[], cols: readonl
   for (const c of cols) {
     const k = view.cls(first, c);
     if (k === 'empty') continue;
-    if (k !== 'text') return false;
+    // a one-letter header (`X`, `c`) reads like a suppression marker; it heads a column all the same
+    if (k !== 'text' && !(k === 'marker' && /[a-z]/i.test(view.text(first, c)))) return false;
     filled++;
     const text = view.text(first, c);
     if (sample.some((r) => view.text(r, c) === text)) return false;
@@ -381,10 +398,25 @@ function modalShape(view: SheetView, rows: readonly number[], col: number): stri
   return best;
 }
 
+/** The last row covered by cells of `row` merged downwards, when most of its cells are. */
+function verticalHeaderEnd(view: SheetView, row: number, cols: readonly number[]): number {
+  const filled = cols.filter((c) => view.occupied(row, c));
+  let end = row;
+  let merged = 0;
+  for (const c of filled) {
+    const m = view.mergeAt(row, c);
+    if (m && m.r1 === row && m.r2 > row) {
+      merged++;
+      end = Math.max(end, m.r2);
+    }
+  }
+  return merged * 2 >= filled.length && merged > 0 ? end : row;
+}
+
 function hasSpanningMerge(view: SheetView, row: number, cols: readonly number[]): boolean {
   return cols.some((c) => {
     const m = view.mergeAt(row, c);
-    return !!m && m.r1 === row && m.c2 > m.c1;
+    return !!m && m.r1 === row && m.r2 === row && m.c2 > m.c1;
   });
 }
 

@@ -55,6 +55,11 @@ export class SheetView {
     return this.occupiedCols(row, c1, c2).length === 0;
   }
 
+  /** true when a cell merged down from a row above covers this row */
+  underVerticalMerge(row: number): boolean {
+    return this.merges.some((m) => m.r1 < row && m.r2 >= row && this.occupied(m.r1, m.c1));
+  }
+
   /** the merge whose area holds (row, col), if any */
   mergeAt(row: number, col: number): CellRange | undefined {
     for (const m of this.merges) {

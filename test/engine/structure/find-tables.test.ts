@@ -254,3 +254,20 @@ test('an empty grid gives no tables; a header-only file gives a header and no da
   assert.deepEqual(oneBased(t!.headerRows), [1, 1]);
   assert.ok(t!.dataRows[1] < t!.dataRows[0], 'no data rows');
 });
+
+test('header cells merged down over a blank row make a two-row header, not a gap', () => {
+  const g = grid(
+    [
+      ['Code', 'Name', 'Town', ''],
+      [],
+      ['E1', 'Densham', 'Stockton', ''],
+      ['E2', 'Queens Park', 'Stockton', ''],
+    ],
+    { merges: [merge(0, 0, 1, 0), merge(0, 1, 1, 1), merge(0, 2, 1, 3)] },
+  );
+  const tables = findTables(g);
+  assert.equal(tables.length, 1);
+  assert.deepEqual(oneBased(tables[0]!.headerRows), [1, 2]);
+  assert.deepEqual(oneBased(tables[0]!.dataRows), [3, 4]);
+  assert.deepEqual(tables[0]!.headers, ['Code', 'Name', 'Town']);
+});

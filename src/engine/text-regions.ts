@@ -164,10 +164,17 @@ function headerOverBody(
  * (`id,name` / `` / `1,Ann`).
  */
 function recoverHeader(grid: Grid, r: TableRegion, taken: Set<number>): TableRegion {
-  if (r.headerRows) return r;
   const [first, last] = r.dataRows;
   let next = first + 1;
   while (next <= last && isBlankRow(grid, next)) next++;
+  if (r.headerRows) {
+    // a header narrower than the table (`more notes,...` over `number,text,date`) is preamble
+    // when the first data row is a full header that the rows below do not fit
+    const filled = r.columns.filter((c) => cellAt(grid, r.headerRows![1], c).text.trim() !== '').length;
+    if (r.headerRows[0] !== r.headerRows[1] || filled >= r.columns.length || next > last) return r;
+    const own = headerOverBody(grid, r.columns, first, next, last);
+    return own ? { ...r, headerRows: [first, first], dataRows: [next, last], headers: own } : r;
+  }
   if (next <= last) {
     const own = headerOverBody(grid, r.columns, first, next, last);
     if (own) return { ...r, headerRows: [first, first], dataRows: [next, last], headers: own };

@@ -89,10 +89,6 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
   'auto/time_date_timestamp_dd-mm-yy.csv': { aspects: ['types'], reason: TWO_DIGIT_YEARS },
   'auto/time_date_timestamp_mm-dd-yy.csv': { aspects: ['types'], reason: TWO_DIGIT_YEARS },
   'auto_date/date_example_2.csv': { aspects: ['types'], reason: TWO_DIGIT_YEARS },
-  'auto/time_date_timestamp_yyyy.mm.dd.csv': {
-    aspects: ['types'],
-    reason: '`2020.12.30` (dotted year-first dates) are not a format datawarp reads yet',
-  },
   'timestamp_with_tz.csv': {
     aspects: ['types'],
     reason:
@@ -102,11 +98,6 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
     aspects: ['types'],
     reason:
       "one value is written `'567'`: datawarp keeps single quotes as text here because '\"' is the quote that ranks first",
-  },
-  'auto/multiple_skip_row.csv': {
-    aspects: ['types'],
-    reason:
-      'preamble rows are found, but a footer-like row leaves the date and number columns text in the sample',
   },
   'bug_10283.csv': {
     aspects: ['types'],

@@ -63,7 +63,7 @@ export function isoDate(y: number, m: number, d: number): string {
 
 const TIME =
   /^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(?:([AP])\.?M\.?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](.+))?$/;
+const ISO = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ](.+))?$/;
 const SLASH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[T ](.+))?$/;
 const DMONY = /^(\d{1,2})[- ]?([A-Za-z]{3,9})[- ]?(\d{4})(?:[ :](.+))?$/;
 const MONY = /^([A-Za-z]{3,9})[- ](\d{2}|\d{4})$/;
@@ -123,9 +123,9 @@ export function parseDate(text: string, order: DateOrder = 'dmy', ymd8 = false):
     let m = ISO.exec(text);
     if (m) {
       const y = Number(m[1]);
-      const mo = Number(m[2]);
-      const d = Number(m[3]);
-      return validDate(y, mo, d) ? withTime(isoDate(y, mo, d), m[4]) : null;
+      const mo = Number(m[3]);
+      const d = Number(m[4]);
+      return validDate(y, mo, d) ? withTime(isoDate(y, mo, d), m[5]) : null;
     }
     m = SLASH.exec(text);
     if (m) {
@@ -170,11 +170,11 @@ export function dateShape(text: string): DateShape | null {
     let m = ISO.exec(text);
     if (m) {
       const y = Number(m[1]);
-      const mo = Number(m[2]);
-      const d = Number(m[3]);
+      const mo = Number(m[3]);
+      const d = Number(m[4]);
       if (!validDate(y, mo, d)) return null;
-      if (m[4] !== undefined && !parseTime(m[4])) return null;
-      return { kind: m[4] === undefined ? 'date' : 'timestamp', slash: null, pattern: 'iso' };
+      if (m[5] !== undefined && !parseTime(m[5])) return null;
+      return { kind: m[5] === undefined ? 'date' : 'timestamp', slash: null, pattern: 'iso' };
     }
     m = SLASH.exec(text);
     if (m) {

@@ -208,7 +208,15 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
   }
 
   const failed = results.filter((r) => !OK.has(r.status)).length;
-  const newState = await recordManifestState(pool, file, manifestId, manifest, loadedSources, failed);
+  const newState = await recordManifestState(
+    pool,
+    file,
+    manifestId,
+    manifest,
+    loadedSources,
+    failed,
+    (message) => opts.onEvent?.({ kind: 'warning', message }),
+  );
   return {
     manifest: file,
     name: manifest.manifest.name,

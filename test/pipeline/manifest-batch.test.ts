@@ -429,3 +429,49 @@ test('a deprecated manifest is not loaded without --force', async () => {
   );
   await assert.rejects(run({ manifest: file }), /the manifest is deprecated; nothing was loaded/);
 });
+
+test('--only one source leaves the manifest in its state until every enabled file has loaded', async () => {
+  const file = path.join(root, 'manifests', 'two.yaml');
+  fs.writeFileSync(
+    file,
+    `manifest:\n  name: two_sources\n  publication: ADHD\nsources:\n- code: two_a\n  files:\n  - url: ${base}/files/ADHD_May25.csv\n    period: 2025-05\n- code: two_b\n  files:\n  - url: ${base}/files/Practice%20Mapping%20May25.csv\n`,
+  );
+  const first = await run({ manifest: file, only: ['two_a'] });
+  assert.equal(first.failed, 0);
+  assert.equal(first.state, 'draft');
+  assert.equal(readManifest(file).manifest.manifest.state, 'draft');
+  assert.ok(readManifest(file).manifest.sources[0]?.last_loaded, 'the loaded source records its time');
+  const all = await run({ manifest: file });
+  assert.deepEqual(
+    all.files.map((f) => `${f.source} ${f.status}`),
+    ['two_a already_loaded', 'two_b loaded'],
+  );
+  assert.equal(all.state, 'loaded');
+});
+
+test('a manifest that cannot be written back is a warning, not a lost batch', async () => {
+  const file = path.join(root, 'manifests', 'edited.yaml');
+  fs.writeFileSync(
+    file,
+    `manifest:\n  name: edited\n  publication: ADHD\nsources:\n- code: edited_src\n  files:\n  - url: ${base}/files/ADHD_May25.csv\n    period: 2025-05\n`,
+  );
+  const warnings: string[] = [];
+  const r = await run({
+    manifest: file,
+    onEvent: (e) => {
+      // someone saves a half-edited manifest while the batch runs
+      if (e.kind === 'file') fs.writeFileSync(file, 'manifest:\n  name: [unclosed\n');
+      if (e.kind === 'warning') warnings.push(e.message);
+    },
+  });
+  assert.equal(r.failed, 0);
+  assert.equal(r.state, 'loaded');
+  assert.match(warnings.join('\n'), /could not record state loaded .*no longer valid YAML/);
+  assert.equal(
+    fs.readFileSync(file, 'utf8'),
+    'manifest:\n  name: [unclosed\n',
+    "the user's edit is left alone",
+  );
+  const rows = await db.pool.query(`SELECT count(*)::int AS n FROM staging.tbl_edited_src`);
+  assert.equal(rows.rows[0].n, 16, 'the load itself is committed');
+});

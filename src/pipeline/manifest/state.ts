@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { snakeCase } from '../../engine/index.js';
 import { applyManifestColumns } from '../../warehouse/queries/manifest-columns.js';
 import { listManifestFiles, setManifestState } from '../../warehouse/queries/manifest-files.js';
+import { fileEntryKey } from './files.js';
 import type { Manifest, ManifestSource } from './schema.js';
 import { advanceState, updateManifestFile } from './write.js';
 
@@ -35,22 +36,36 @@ export async function recordManifestState(
   manifest: Manifest,
   loadedSources: ReadonlySet<string>,
   failed: number,
+  onWarning: (message: string) => void,
 ): Promise<string> {
   const rows = await listManifestFiles(pool, manifestId);
-  const enabled = new Set(manifest.sources.filter((s) => s.enabled).map((s) => s.code));
-  const pending = rows.filter(
-    (r) => enabled.has(r.source_code) && r.status !== 'loaded' && r.status !== 'skipped',
+  const done = new Set(
+    rows
+      .filter((r) => r.status === 'loaded' || r.status === 'skipped')
+      .map((r) => `${r.source_code}\u0000${r.file_key}`),
   );
+  // every file of every enabled source, whether this run selected it or not
+  const pending = manifest.sources
+    .filter((s) => s.enabled)
+    .flatMap((s) => s.files.map((f) => `${s.code}\u0000${fileEntryKey(f)}`))
+    .filter((key) => !done.has(key));
   const current = manifest.manifest.state;
   const state = failed === 0 && pending.length === 0 ? advanceState(current, 'loaded') : current;
   const now = new Date();
   await setManifestState(pool, manifestId, state, loadedSources.size ? now : null);
   if (state === current && !loadedSources.size) return state;
   const stamp = now.toISOString();
-  updateManifestFile(file, {
-    state: state === current ? undefined : state,
-    last_loaded: loadedSources.size ? stamp : undefined,
-    sources: Object.fromEntries([...loadedSources].map((code) => [code, { last_loaded: stamp }])),
-  });
+  try {
+    updateManifestFile(file, {
+      state: state === current ? undefined : state,
+      last_loaded: loadedSources.size ? stamp : undefined,
+      sources: Object.fromEntries([...loadedSources].map((code) => [code, { last_loaded: stamp }])),
+    });
+  } catch (err) {
+    // the loads are committed and recorded in the database; only the file could not say so
+    onWarning(
+      `${file}: could not record state ${state} and last_loaded in the manifest: ${(err as Error).message}`,
+    );
+  }
   return state;
 }

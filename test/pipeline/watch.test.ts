@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import * as XLSX from '@e965/xlsx';
 import pg from 'pg';
+import { registerSource } from '../../src/lifecycle/registry.js';
 import { approveFile, rejectFile, runWatcher, type WatchEvent } from '../../src/pipeline/watch/index.js';
 import { ensureDropTree } from '../../src/pipeline/watch/tree.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
@@ -787,4 +788,31 @@ test('workbooks and ZIPs dropped in the folder load like CSVs', async () => {
   const [t] = await tracking('trusts_2024-04.xlsx');
   assert.equal(t?.status, 'processed');
   assert.deepEqual(t?.detected_headers, ['Trust code', 'Trust name', 'Beds']);
+});
+
+test('a registered source`s table is never fed from the drop folder', async () => {
+  await registerSource(db.pool, {
+    sourceCode: 'bed_days',
+    publication: 'Bed days',
+    domain: 'Acute',
+    owner: 'a@nhs.net',
+    purpose: 'test',
+  });
+  await db.pool.query('CREATE TABLE staging.tbl_bed_days (trust text, bed_days integer, _load_id bigint)');
+  const root = newRoot();
+  // by its columns it would match; by name it would be the table itself
+  drop(root, STG_APPEND, 'trust_bed_days.csv', 'trust,bed_days\nRJ1,10\n');
+  drop(root, STG_APPEND, 'tbl_bed_days.csv', 'trust,bed_days\nRRK,12\n');
+  const got = outcomes(await watchOnce(root));
+  const byFile = Object.fromEntries(got.map((o) => [path.basename(o.file), o]));
+  const matched = byFile['trust_bed_days.csv'];
+  assert.equal(
+    matched?.kind === 'processed' && matched.table,
+    'trust_bed_days',
+    'a new table, not the source`s',
+  );
+  const named = byFile['tbl_bed_days.csv'];
+  assert.equal(named?.kind, 'error');
+  assert.match(named?.kind === 'error' ? named.report.message : '', /registered source bed_days/);
+  assert.deepEqual(await query('SELECT count(*)::int AS n FROM staging.tbl_bed_days'), [{ n: 0 }]);
 });

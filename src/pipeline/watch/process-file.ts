@@ -6,7 +6,11 @@ import type { FileSpec, TableSpec } from '../../engine/table-spec.js';
 import { DatawarpError } from '../../errors.js';
 import { upsertReferenceConfig } from '../../warehouse/queries/watch-config.js';
 import { finishLoadEvent, releaseLoadLock, startLoadEvent } from '../../warehouse/queries/load-events.js';
-import { listTableColumns, lockTableForLoad } from '../../warehouse/queries/watch-tables.js';
+import {
+  listTableColumns,
+  lockTableForLoad,
+  registeredSourceOf,
+} from '../../warehouse/queries/watch-tables.js';
 import {
   findProcessedHash,
   finishRow,
@@ -141,6 +145,17 @@ export async function processClaimed(
         );
     const table = choice.table;
     detected = { ...detected, table };
+    const source = await registeredSourceOf(client, schema, table);
+    if (source) {
+      throw new DatawarpError(
+        'SCHEMA_FORBIDDEN',
+        `${schema}.${table} is the table of registered source ${source}`,
+        {
+          file,
+          hint: `load it with \`datawarp load FILE --source ${source}\`, or rename the file to load it as another table`,
+        },
+      );
+    }
     await recordDetection(client, id, detected);
 
     if (ctx.review && !changes) {

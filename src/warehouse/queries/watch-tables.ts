@@ -4,7 +4,11 @@ import { qualified } from '../identifiers.js';
 /** The watcher's own tables live in `ref` too; they are never a target for a dropped file. */
 const WATCH_TABLES = ['file_monitor_tracking', 'reference_data_cfg'];
 
-/** Every ordinary table of a schema with its column names in order (for matching a file to a table). */
+/**
+ * Every ordinary table of a schema with its column names in order (for matching a file to a
+ * table). Tables of registered sources are left out: they are loaded by `datawarp load`, with
+ * their validation gates, never by a dropped file.
+ */
 export async function listTableColumns(
   db: pg.ClientBase | pg.Pool,
   schema: string,
@@ -16,6 +20,8 @@ export async function listTableColumns(
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT (c.relname = ANY($2))
+        AND NOT EXISTS (SELECT 1 FROM datawarp.tbl_data_sources s
+                         WHERE s.schema_name = n.nspname AND s.table_name = c.relname)
       GROUP BY c.relname
       ORDER BY c.relname`,
     [schema, WATCH_TABLES],
@@ -72,4 +78,17 @@ export async function tableExists(
  */
 export async function lockTableForLoad(db: pg.ClientBase, schema: string, table: string): Promise<void> {
   await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`datawarp.table:${schema}.${table}`]);
+}
+
+/** The registered source whose table this is, if any. */
+export async function registeredSourceOf(
+  db: pg.ClientBase | pg.Pool,
+  schema: string,
+  table: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ source_code: string }>(
+    'SELECT source_code FROM datawarp.tbl_data_sources WHERE schema_name = $1 AND table_name = $2',
+    [schema, table],
+  );
+  return rows[0]?.source_code ?? null;
 }

@@ -101,10 +101,11 @@ export function loadConfig(ws: Workspace): Config {
 }
 
 export function parseConfig(text: string, file = CONFIG_FILE): Config {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    throw new DatawarpError('CONFIG_INVALID', `not valid YAML: ${e.message.split('\n')[0]}`, {
+    const reason = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new DatawarpError('CONFIG_INVALID', `not valid YAML: ${reason}`, {
       file,
       location: e.linePos?.[0] ? { line: e.linePos[0].line } : undefined,
       hint: 'check indentation and quoting near that line',

@@ -8,6 +8,7 @@ import { moveFile, outcomePath, stamp } from '../../src/pipeline/watch/moves.js'
 import { IgnoredReporter, scanDropTree } from '../../src/pipeline/watch/scan.js';
 import { isStable, observe } from '../../src/pipeline/watch/stability.js';
 import { chooseTable, columnMatchScore } from '../../src/pipeline/watch/table-match.js';
+import { tableNameForFile } from '../../src/pipeline/watch/table-name.js';
 import { ensureDropTree } from '../../src/pipeline/watch/tree.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -134,4 +135,19 @@ test('moves: stamped name under processed/ or error/, never overwriting, bytes i
   assert.equal(second, path.join(dir, 'processed', '20261122T031500-2_airports.csv'));
   assert.throws(() => moveFile(file, to), /refusing to overwrite/);
   assert.ok(fs.existsSync(file), 'a refused move leaves the file where it was');
+});
+
+test('table names from file names: dates and versions stripped on token boundaries', () => {
+  const cases: [string, string][] = [
+    ['airports_20241201.csv', 'airports'],
+    ['customer-data.csv', 'customer_data'],
+    ['FLIGHT_SCHEDULES.CSV', 'flight_schedules'],
+    ['test_data_2024-12-01.csv', 'test_data'],
+    ['marital_status_v2.xlsx', 'marital_status'],
+    ['file_monitor_tracking.csv', 'file_monitor_tracking_data'],
+  ];
+  assert.deepEqual(
+    cases.map(([f]) => [f, tableNameForFile(f)]),
+    cases,
+  );
 });

@@ -22,7 +22,7 @@ import type { ColumnSpec, FileSpec, TableSpec } from './table-spec.js';
 import { tableNameFrom } from './table-name.js';
 
 /** Workbooks are parsed whole in memory; larger files are refused up front. */
-export const MAX_WORKBOOK_BYTES = 256 * 1024 * 1024;
+export const MAX_WORKBOOK_BYTES = 128 * 1024 * 1024;
 
 export async function readWorkbookFile(path: string): Promise<Uint8Array> {
   const stat = await fs.stat(path);
@@ -63,14 +63,23 @@ export function selectSheets(wb: Workbook, sheet: string | undefined, file: stri
   });
 }
 
-/** The TableSpecs of a parsed workbook. */
-export function workbookTables(wb: Workbook, file: string, context: WorkbookContext): TableSpec[] {
+/**
+ * The TableSpecs of a parsed workbook. `titles` (when given) collects the sheets' title lines
+ * above data tables, which name periods when the file name does not.
+ */
+export function workbookTables(
+  wb: Workbook,
+  file: string,
+  context: WorkbookContext,
+  titles: string[] = [],
+): TableSpec[] {
   const tables: TableSpec[] = [];
   const base = tableNameFrom(context.displayName);
   for (const sheet of selectSheets(wb, context.options.sheet, file)) {
     const regions = findTables(sheet.grid);
     const sheetName = tableNameFrom(sheet.name);
     regions.forEach((region, i) => {
+      if (region.kind === 'data' && region.title) titles.push(region.title);
       const id = `t${context.firstId + tables.length}`;
       const suffix = regions.length > 1 ? `_${i + 1}` : '';
       const name =
@@ -177,8 +186,9 @@ export async function detectWorkbook(path: string, options: DetectOptions = {}):
   const bytes = await readWorkbookFile(path);
   const wb = await readWorkbook(bytes, path);
   const displayName = options.displayName ?? basename(path);
-  const tables = workbookTables(wb, path, { displayName, member: null, options, firstId: 1 });
-  const title = tables.find((t) => t.kind === 'data')?.sheet ?? null;
+  const titles: string[] = [];
+  const tables = workbookTables(wb, path, { displayName, member: null, options, firstId: 1 }, titles);
+  const title = titles[0] ?? tables.find((t) => t.kind === 'data')?.sheet ?? null;
   return {
     file: path,
     format: wb.format,

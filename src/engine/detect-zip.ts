@@ -64,6 +64,7 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
     const tables: TableSpec[] = [];
     const memberSpecs: ZipMemberSpec[] = [];
     const skipped: string[] = [];
+    let memberPeriod: FileSpec['period'] = null;
     for (const m of members) {
       if (!m.format || (m.format === 'zip' && depth + 1 >= MAX_DEPTH)) {
         skipped.push(m.name);
@@ -83,6 +84,7 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
           format === 'zip'
             ? await detect(local, memberOptions, depth + 1)
             : await readerFor(format, local).detect(local, memberOptions);
+        memberPeriod ??= spec.period;
         const prefix = (inner: string | null) => (inner ? `${m.name}${NEST}${inner}` : m.name);
         for (const t of spec.tables)
           tables.push({ ...t, id: `t${tables.length + 1}`, member: prefix(t.member) });
@@ -112,7 +114,7 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
       bytes: stat.size,
       sha256: await sha256File(file),
       encoding: null,
-      period: detectPeriod(options.displayName ?? path.basename(file), options.url),
+      period: detectPeriod(options.displayName ?? path.basename(file), options.url) ?? memberPeriod,
       tables,
       members: memberSpecs,
       skipped,

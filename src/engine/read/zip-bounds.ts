@@ -112,7 +112,8 @@ export function streamEntry(
   entry: yauzl.Entry,
   file: string,
   limits: ZipLimits,
-  onChunk: (chunk: Buffer) => void,
+  /** may return a promise to hold the flow until the consumer catches up (a file write) */
+  onChunk: (chunk: Buffer) => void | Promise<void>,
 ): Promise<number> {
   checkDeclared(entry, file, limits);
   return new Promise((resolve, reject) => {
@@ -127,7 +128,14 @@ export function streamEntry(
           );
           return;
         }
-        onChunk(chunk);
+        const wait = onChunk(chunk);
+        if (wait) {
+          stream.pause();
+          wait.then(
+            () => stream.resume(),
+            (err: unknown) => stream.destroy(err instanceof Error ? err : new Error(String(err))),
+          );
+        }
       });
       stream.on('error', (e) => reject(e instanceof DatawarpError ? e : truncated(file, e)));
       stream.on('end', () => resolve(seen));

@@ -131,7 +131,9 @@ export async function readZipMember(
     const entry = entries.get(member);
     if (!entry) throw missing(path, member);
     const chunks: Buffer[] = [];
-    await streamEntry(zip, entry, path, limits, (c) => chunks.push(c));
+    await streamEntry(zip, entry, path, limits, (c) => {
+      chunks.push(c);
+    });
     return Buffer.concat(chunks);
   });
 }
@@ -148,7 +150,10 @@ export async function extractZipMember(
     if (!entry) throw missing(path, member);
     const out = fs.createWriteStream(target, { flags: 'wx' });
     try {
-      const n = await streamEntry(zip, entry, path, limits, (c) => out.write(c));
+      // hold the inflater while the disk catches up: memory stays flat for a large member
+      const n = await streamEntry(zip, entry, path, limits, (c) =>
+        out.write(c) ? undefined : new Promise<void>((resolve) => out.once('drain', resolve)),
+      );
       await new Promise<void>((resolve, reject) =>
         out.end((err?: Error | null) => (err ? reject(err) : resolve())),
       );

@@ -85,6 +85,8 @@ test('a `*` far past the sample makes PostgreSQL refuse the raw COPY; the typed 
   const r = await load(write('late_star.csv', lines), 'raw_late');
   assert.equal(r.rowsLoaded, 40_000);
   assert.equal(r.readPath, 'typed');
+  assert.equal(r.refined, true, 'typed from every row after PostgreSQL refused the sample types');
+  assert.equal(r.rowsSuppressed, 1, 'the late marker is counted');
   const { rows } = await db.pool.query(
     `SELECT amount, pg_typeof(amount)::text AS type FROM staging_test.tbl_raw_late WHERE id = 35000`,
   );

@@ -322,6 +322,12 @@ async function loadWithClient(
         if (opts.signal?.aborted) throw err;
         if (path === 'raw' && (err instanceof RawPathDiverged || isMisfit(err))) {
           await client.query('ROLLBACK TO SAVEPOINT datawarp_load');
+          // PostgreSQL refused a value the sample did not show: type the table from every row
+          // first, so the typed pass fits at once and its suppressed counts are exact
+          if (!(err instanceof RawPathDiverged) && sampled(spec)) {
+            spec = await src.refine();
+            refined = true;
+          }
           continue;
         }
         if (refined || !isMisfit(err)) throw err;
@@ -609,6 +615,11 @@ async function copyRaw(
   });
   if (q.created) await client.query(lineageDefaultsSql(q.schema, q.table));
   return copied;
+}
+
+/** Detection saw only part of this table (its row count is an estimate). */
+function sampled(spec: TableSpec): boolean {
+  return spec.warnings.some((w) => /estimated from a sample/.test(w));
 }
 
 function identity(cols: readonly LoadColumn[], width: number): boolean {

@@ -212,6 +212,8 @@ function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null
   if (valueCols.size) {
     k = rows.findIndex((r) => fitsBody(view, r, cols, valueCols));
     if (k < 0) k = rows.length;
+    // `Area | 2019 | 2020 | 2021` over counts: years as column headers fit the body's type
+    if (k === 0 && rows.length > 1 && isYearHeader(view, rows, cols, valueCols)) k = 1;
     // a row of years over a header row (`Area,2023,,2024`) fits the body by itself: the header
     // row right below it says it is a parent header
     for (let j = k + 1; j < Math.min(rows.length, k + MAX_HEADER_ROWS); j++) {
@@ -282,6 +284,38 @@ function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null
     confidence,
     warnings,
   };
+}
+
+/**
+ * A first row whose values are two or more distinct years (1900-2100) over value columns whose
+ * body is not years: a header of years, not data.
+ */
+function isYearHeader(
+  view: SheetView,
+  rows: readonly number[],
+  cols: readonly number[],
+  valueCols: ReadonlyMap<number, CellClass>,
+): boolean {
+  const year = (r: number, c: number): number | null => {
+    const t = view.text(r, c).replace(/\s*\[.*\]$/, '');
+    return /^(19|20)\d\d$/.test(t) ? Number(t) : null;
+  };
+  const [first, ...body] = rows;
+  const cells = cols.filter((c) => valueCols.has(c) && view.occupied(first!, c));
+  if (cells.length < 2) return false;
+  const years = cells.map((c) => year(first!, c));
+  if (years.some((y) => y === null) || new Set(years).size !== years.length) return false;
+  const sample = body.slice(0, 200);
+  let bodyYears = 0;
+  let bodyValues = 0;
+  for (const c of cells) {
+    for (const r of sample) {
+      if (!isValueClass(view.cls(r, c))) continue;
+      bodyValues++;
+      if (year(r, c) !== null) bodyYears++;
+    }
+  }
+  return bodyValues > 0 && bodyYears < bodyValues / 2;
 }
 
 /** Text in most value columns: a header row, wherever it sits. */

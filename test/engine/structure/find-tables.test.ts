@@ -271,3 +271,19 @@ test('header cells merged down over a blank row make a two-row header, not a gap
   assert.deepEqual(oneBased(tables[0]!.dataRows), [3, 4]);
   assert.deepEqual(tables[0]!.headers, ['Code', 'Name', 'Town']);
 });
+
+test('years as column headers are a header row, not a data row', () => {
+  const g = grid([
+    ['Table 1: Population by local authority', '', '', ''],
+    ['Area code', 'Area name', 2021, 2022],
+    ['E06000001', 'Hartlepool', 92338, 93002],
+    ['E06000002', 'Middlesbrough', 143924, 145018],
+    ['E06000003', 'Redcar and Cleveland', '[c]', 137555],
+  ]);
+  const [t] = findTables(g);
+  assert.deepEqual(oneBased(t!.headerRows), [2, 2]);
+  assert.deepEqual(oneBased(t!.dataRows), [3, 5]);
+  assert.deepEqual(t!.headers, ['Area code', 'Area name', '2021', '2022']);
+  const csv = findTables(textGrid(['Area,2019,2020', 'North,1.5,2.5', 'South,3.25,4.75']));
+  assert.deepEqual(oneBased(csv[0]!.headerRows), [1, 1]);
+});

@@ -149,13 +149,18 @@ function headerOverBody(
   to: number,
 ): string[] | null {
   const header = columns.map((c) => cellAt(grid, row, c).text.trim());
-  if (header.some((h) => h === '') || new Set(header).size !== header.length) return null;
+  // a header names (almost) every column, each differently; a trailing delimiter may leave one empty
+  const named = header.filter((h) => h !== '');
+  if (named.length < header.length - 1 || named.length < 2 || new Set(named).size !== named.length)
+    return null;
   const body = columns.map(() => new ColumnStats());
   for (let r = from; r <= Math.min(to, from + 500); r++) {
     columns.forEach((c, j) => body[j]!.observeText(cellAt(grid, r, c).text));
   }
   const types = body.map((s) => decideColumn(s).type);
-  return types.some((t, j) => t !== 'text' && !headerFitsType(header[j]!, t)) ? header : null;
+  return types.some((t, j) => t !== 'text' && header[j] !== '' && !headerFitsType(header[j]!, t))
+    ? header
+    : null;
 }
 
 /**
@@ -168,12 +173,21 @@ function recoverHeader(grid: Grid, r: TableRegion, taken: Set<number>): TableReg
   let next = first + 1;
   while (next <= last && isBlankRow(grid, next)) next++;
   if (r.headerRows) {
-    // a header narrower than the table (`more notes,...` over `number,text,date`) is preamble
-    // when the first data row is a full header that the rows below do not fit
+    // a header narrower than the table (`more notes,...` over `number,text,date`, or key/value
+    // lines above an export) is preamble when one of the next rows is a full header that the
+    // rows below it do not fit
     const filled = r.columns.filter((c) => cellAt(grid, r.headerRows![1], c).text.trim() !== '').length;
-    if (r.headerRows[0] !== r.headerRows[1] || filled >= r.columns.length || next > last) return r;
-    const own = headerOverBody(grid, r.columns, first, next, last);
-    return own ? { ...r, headerRows: [first, first], dataRows: [next, last], headers: own } : r;
+    if (r.headerRows[0] !== r.headerRows[1] || filled >= r.columns.length) return r;
+    for (let row = first, k = 0; row < last && k < 4; row++) {
+      if (isBlankRow(grid, row)) continue;
+      k++;
+      let body = row + 1;
+      while (body <= last && isBlankRow(grid, body)) body++;
+      if (body > last) break;
+      const own = headerOverBody(grid, r.columns, row, body, last);
+      if (own) return { ...r, headerRows: [row, row], dataRows: [body, last], headers: own };
+    }
+    return r;
   }
   if (next <= last) {
     const own = headerOverBody(grid, r.columns, first, next, last);

@@ -28,7 +28,7 @@ import {
 import { getSource } from '../warehouse/queries/sources.js';
 import { loadFile, parsePeriod } from './load/index.js';
 import type { LoadResult } from './load/types.js';
-import { detectDuplicates, type DuplicateReport } from './manifest/duplicates.js';
+import { detectDuplicates, recordDuplicateWarning, type DuplicateReport } from './manifest/duplicates.js';
 import { fileEntryKey, fileLocator, isUrl } from './manifest/files.js';
 import { formatProblem, readManifest } from './manifest/parse.js';
 import { configDefaults, ensureRegistered } from './manifest/registration.js';
@@ -178,6 +178,7 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
       opts.onEvent?.({ kind: 'registered', source: source.code });
     }
     let anyLoaded = false;
+    let lastLoadId: string | null = null;
     for (const f of inPeriodOrder(source.files)) {
       if (opts.signal?.aborted) break;
       const row = status(f);
@@ -188,7 +189,10 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
         continue;
       }
       const result = await loadOneFile(pool, file, source, f, row, opts);
-      if (result.status === 'loaded') anyLoaded = true;
+      if (result.status === 'loaded') {
+        anyLoaded = true;
+        lastLoadId = result.loadId;
+      }
       emit(result);
     }
     if (anyLoaded) loadedSources.add(source.code);
@@ -203,7 +207,10 @@ export async function loadBatch(pool: pg.Pool, opts: LoadBatchOptions): Promise<
         modeOf(source, source.files[0]!),
         opts.config.validation.duplicate_check_max_rows,
       );
-      if (report) duplicates.push(report);
+      if (report) {
+        duplicates.push(report);
+        if (lastLoadId) await recordDuplicateWarning(pool, lastLoadId, report);
+      }
     }
   }
 

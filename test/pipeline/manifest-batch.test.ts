@@ -328,6 +328,15 @@ sources:
   assert.equal(d.repeatedRows, 34, "June's release repeats all 34 of May's rows");
   assert.equal(d.suggestion.mode, 'fullload');
   assert.match(d.message, /load_mode: fullload .* Nothing was changed\./);
+  const recorded = await db.pool.query(
+    `SELECT v.status, v.details->>'suggested_mode' AS mode FROM datawarp.tbl_validation_results v
+      WHERE v.source_code = 'history_appended' AND v.check_name = 'duplicates_across_periods'`,
+  );
+  assert.deepEqual(
+    recorded.rows,
+    [{ status: 'warn', mode: 'fullload' }],
+    'kept with the load that revealed it',
+  );
   const count = await db.pool.query(`SELECT count(*)::int AS n FROM staging.tbl_history_appended`);
   assert.equal(count.rows[0].n, 70, 'the rows stay until the user decides');
   const meta = await db.pool.query(

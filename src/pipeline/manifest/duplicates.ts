@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { estimatedRows, periodRepeats, type PeriodRepeats } from '../../warehouse/queries/duplicates.js';
+import { insertValidationResults } from '../../warehouse/queries/validation.js';
 import { classifyLoadMode, type LoadModeVerdict } from './load-mode.js';
 
 export interface DuplicateReport {
@@ -62,4 +63,32 @@ export async function detectDuplicates(
     suggestion,
     message,
   };
+}
+
+/** Keep the warning with the load that revealed it, where `history` and the dashboards see it. */
+export async function recordDuplicateWarning(
+  pool: pg.Pool,
+  loadId: string,
+  report: DuplicateReport,
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await insertValidationResults(client, loadId, report.sourceCode, [
+      {
+        validation_type: 'quality',
+        check_name: 'duplicates_across_periods',
+        status: 'warn',
+        message: report.message,
+        details: {
+          rows: report.rows,
+          repeated_rows: report.repeatedRows,
+          periods: report.periods,
+          suggested_mode: report.suggestion.mode,
+          confidence: report.suggestion.confidence,
+        },
+      },
+    ]);
+  } finally {
+    client.release();
+  }
 }

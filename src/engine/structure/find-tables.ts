@@ -404,9 +404,10 @@ function looksLikeHeader(view: SheetView, rows: readonly number[], cols: readonl
     filled++;
     const text = view.text(first, c);
     if (sample.some((r) => view.text(r, c) === text)) return false;
-    // a code shaped like the codes below it (`DIS001_TOTAL` over `DIS001_PHYSIOLOGY`) is data
+    // a code shaped like the codes below it (`DIS001_TOTAL` over `DIS001_PHYSIOLOGY`) is data;
+    // `col1` over `val1` is a header (lower-case names with a number are how headers look)
     const shape = shapeOf(text);
-    if (/9/.test(shape) && shape === modalShape(view, sample, c)) return false;
+    if (/A9/.test(shape) && shape === modalShape(view, sample, c)) return false;
   }
   return filled > 0;
 }

@@ -33,6 +33,8 @@ export interface DownloadIndexEntry {
   readonly downloaded_at: string;
   readonly last_used: string;
   readonly source_code: string | null;
+  /** where redirects ended, when not at `url` (relative links on a page resolve against it) */
+  readonly final_url?: string;
 }
 
 export interface DownloadIndex {
@@ -62,6 +64,8 @@ export interface DownloadResult {
   readonly sha256: string;
   readonly bytes: number;
   readonly fromCache: boolean;
+  /** the URL the content came from after redirects */
+  readonly finalUrl: string;
 }
 
 export function downloadsDir(ws: Workspace): string {
@@ -96,6 +100,7 @@ export async function downloadToCache(
         sha256: cached.entry.sha256,
         bytes: cached.entry.size,
         fromCache: true,
+        finalUrl: cached.entry.final_url ?? parsed.href,
       };
     }
     options.onWarning?.(
@@ -208,7 +213,16 @@ async function fetchIntoCache(
       if (!open.response.body) throw new DatawarpError('DOWNLOAD_FAILED', `${url.href}: empty response`);
       const body = Readable.fromWeb(open.response.body as WebReadableStream);
       const name = fileNameFor(url, open.response.headers.get('content-disposition'));
-      return await storeStream(ws, url, body, { ...options, maxBytes, name }, now, previousPath, open.touch);
+      const finalUrl = open.response.url && open.response.url !== url.href ? open.response.url : undefined;
+      return await storeStream(
+        ws,
+        url,
+        body,
+        { ...options, maxBytes, name, finalUrl },
+        now,
+        previousPath,
+        open.touch,
+      );
     } catch (err) {
       // the abort reason (a timeout) is what matters, not the stream's "aborted" error
       throw toDownloadError(url.href, open.signal.aborted ? open.signal.reason : err);
@@ -222,7 +236,7 @@ async function storeStream(
   ws: Workspace,
   url: URL,
   body: Readable,
-  options: { sourceCode?: string; maxBytes: number; name?: string },
+  options: { sourceCode?: string; maxBytes: number; name?: string; finalUrl?: string },
   now: () => Date,
   previousPath: string | undefined,
   touch: () => void,
@@ -264,6 +278,7 @@ async function storeStream(
       downloaded_at: stamp,
       last_used: stamp,
       source_code: options.sourceCode ?? index.downloads[url.href]?.source_code ?? null,
+      ...(options.finalUrl ? { final_url: options.finalUrl } : {}),
     };
     // a URL fetched again in a later month moves; its old copy would be an orphan
     const stillUsed = Object.values(index.downloads).some((e) => e.path === previousPath);
@@ -273,7 +288,14 @@ async function storeStream(
     fs.rmSync(temp, { force: true });
     throw err;
   });
-  return { url: url.href, path: finalPath, sha256, bytes, fromCache: false };
+  return {
+    url: url.href,
+    path: finalPath,
+    sha256,
+    bytes,
+    fromCache: false,
+    finalUrl: options.finalUrl ?? url.href,
+  };
 }
 
 /**

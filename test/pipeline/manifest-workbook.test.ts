@@ -59,6 +59,17 @@ const FILES: Record<string, Buffer> = {
   ]),
 };
 const server = http.createServer((req, res) => {
+  if (req.url === '/latest') {
+    res.writeHead(302, { location: '/releases/nov-2025/' });
+    return void res.end();
+  }
+  if (req.url === '/releases/nov-2025/') {
+    res.setHeader('content-type', 'text/html');
+    return void res.end(
+      '<html><head><title>Referrals - November 2025</title></head><body><a href="referrals.csv">csv</a></body></html>',
+    );
+  }
+  if (req.url === '/releases/nov-2025/referrals.csv') return void res.end(mappingCsv);
   const body = FILES[req.url ?? ''];
   if (body) return void res.end(body);
   res.statusCode = 404;
@@ -162,3 +173,16 @@ test(
     assert.ok(expected > 10);
   },
 );
+
+test('a landing page reached through a redirect resolves its relative links against where it ended', async () => {
+  const out = path.join(root, 'redirected.yaml');
+  const created = await createManifest(ws, { inputs: [`${base}/latest`], output: out });
+  assert.deepEqual(created.failures, []);
+  const { manifest } = readManifest(out);
+  assert.deepEqual(
+    manifest.sources.map((s) => [s.code, s.files[0]?.url, s.files[0]?.period]),
+    [['referrals', `${base}/releases/nov-2025/referrals.csv`, '2025-11']],
+  );
+  assert.equal(manifest.manifest.source_url, `${base}/releases/nov-2025/`);
+  assert.equal(manifest.manifest.publication, 'Referrals');
+});

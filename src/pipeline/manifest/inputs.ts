@@ -44,7 +44,7 @@ export async function expandInput(
   const got = await downloadToCache(ws, input, { ...download, refresh: !download.offline });
   if (!looksLikeHtml(got.path, got.bytes)) return [{ locator: input, url: input, displayName, page: null }];
   const html = fs.readFileSync(got.path, 'utf8');
-  const links = collectDataLinks(html, got.url);
+  const links = collectDataLinks(html, got.finalUrl);
   if (!links.length)
     throw new DatawarpError('NO_TABLE', `${input}: the page links to no csv, xlsx, xls, ods or zip files`, {
       hint: 'give the data files' + "' URLs directly",
@@ -55,7 +55,7 @@ export async function expandInput(
     locator: l.url,
     url: l.url,
     displayName: l.name,
-    page: { url: got.url, title },
+    page: { url: got.finalUrl, title },
   }));
 }
 

@@ -176,7 +176,11 @@ test(
 
 test('a landing page reached through a redirect resolves its relative links against where it ended', async () => {
   const out = path.join(root, 'redirected.yaml');
-  const created = await createManifest(ws, { inputs: [`${base}/latest`], output: out });
+  const created = await createManifest(ws, {
+    inputs: [`${base}/latest`, `${base}/releases/nov-2025/referrals.csv`],
+    output: out,
+  });
+  assert.equal(created.files, 1, 'the file named twice is described once');
   assert.deepEqual(created.failures, []);
   const { manifest } = readManifest(out);
   assert.deepEqual(

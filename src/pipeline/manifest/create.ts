@@ -94,7 +94,11 @@ export async function createManifest(ws: Workspace, opts: CreateOptions): Promis
 
   const sources = new Map<string, DraftSource>();
   let filesDescribed = 0;
+  const seen = new Set<string>();
   for (const c of candidates) {
+    // two pages (or a page and a direct link) may name the same file
+    if (seen.has(c.locator)) continue;
+    seen.add(c.locator);
     try {
       progress(`detecting ${c.displayName}`);
       const local = c.url

@@ -142,12 +142,6 @@ export function readDownloadIndex(ws: Workspace): DownloadIndex {
   }
 }
 
-/** The cached file for `url`, if the index knows it (without verifying it). */
-export function cachedPathFor(ws: Workspace, url: string): string | null {
-  const entry = readDownloadIndex(ws).downloads[url];
-  return entry ? resolveInside(downloadsDir(ws), entry.path) : null;
-}
-
 /**
  * Put a local file into the cache as if it had been downloaded from `url`: for seeding a cache
  * on a machine without network, and for tests. Returns the cached copy.

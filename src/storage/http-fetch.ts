@@ -68,37 +68,6 @@ export async function withRetry<T>(
   }
 }
 
-/** GET `url` and return its body as text (for landing pages), with the same retries. */
-export async function fetchText(
-  url: string,
-  options: FetchRetryOptions & { maxBytes?: number } = {},
-): Promise<{ text: string; contentType: string; finalUrl: string }> {
-  const open = await openWithRetry(url, options);
-  try {
-    const max = options.maxBytes ?? 20 * 1024 * 1024;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of open.response.body ?? []) {
-      open.touch();
-      total += (chunk as Uint8Array).byteLength;
-      if (total > max)
-        throw new DatawarpError('FILE_TOO_LARGE', `${url} is larger than ${max} bytes`, {
-          hint: 'a landing page should be a small HTML document',
-        });
-      chunks.push(Buffer.from(chunk as Uint8Array));
-    }
-    return {
-      text: Buffer.concat(chunks).toString('utf8'),
-      contentType: open.response.headers.get('content-type') ?? '',
-      finalUrl: open.response.url || url,
-    };
-  } catch (err) {
-    throw toDownloadError(url, err);
-  } finally {
-    open.done();
-  }
-}
-
 async function openOnce(
   url: string,
   timeoutMs: number,

@@ -202,8 +202,23 @@ function standsAlone(
 /** Phase 4: header rows, data rows and columns of one block. */
 function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null {
   const cols = block.columns;
-  const rows = block.rows.filter((r) => cols.some((c) => view.occupied(r, c)) || view.underVerticalMerge(r));
+  let rows = block.rows.filter((r) => cols.some((c) => view.occupied(r, c)) || view.underVerticalMerge(r));
   if (!rows.length) return null;
+  // a block split off a wider run keeps its own title row (`Table B: Staff` above its header)
+  let title = block.title;
+  const filledIn = (r: number) => cols.filter((c) => view.occupied(r, c));
+  while (
+    cols.length >= 3 &&
+    rows.length > 2 &&
+    filledIn(rows[0]!).length === 1 &&
+    filledIn(rows[1]!).length >= 2
+  ) {
+    const [c] = filledIn(rows[0]!);
+    const m = view.mergeAt(rows[0]!, c!);
+    if (m && m.r1 === m.r2 && cols.filter((x) => x >= m.c1 && x <= m.c2).length >= 2) break;
+    title = view.text(rows[0]!, c!);
+    rows = rows.slice(1);
+  }
   const valueCols = bodyValueColumns(view, rows, cols);
 
   let k: number;
@@ -240,6 +255,14 @@ function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null
     confidence = 0.7;
   }
   // more non-data rows than a header has: the earliest are preamble (e.g. `Published: | date`)
+  // a one-cell label row under the header (`North` above its trusts) starts the data
+  for (let j = 1; j < k && cols.length >= 3; j++) {
+    const filled = filledIn(rows[j]!);
+    if (filled.length === 1 && filled[0] === cols[0] && !valueCols.has(cols[0]!)) {
+      k = j;
+      break;
+    }
+  }
   let h0 = Math.max(0, k - MAX_HEADER_ROWS);
   while (h0 < k - 1 && !isContiguous(rows, h0, k)) h0++;
   if (k === rows.length && rows.length > 1) {
@@ -280,7 +303,7 @@ function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft | null
     skipRows,
     valueCols,
     weakHeader: headerRows !== null && valueCols.size === 0,
-    title: block.title,
+    title,
     confidence,
     warnings,
   };

@@ -287,3 +287,42 @@ test('years as column headers are a header row, not a data row', () => {
   const csv = findTables(textGrid(['Area,2019,2020', 'North,1.5,2.5', 'South,3.25,4.75']));
   assert.deepEqual(oneBased(csv[0]!.headerRows), [1, 1]);
 });
+
+test('side-by-side tables each keep their own title out of the header', () => {
+  const g = grid([
+    ['Table A: Beds', '', '', '', 'Table B: Staff', '', ''],
+    ['Region', 'Beds', 'Occupied', '', 'Region', 'Nurses', 'Doctors'],
+    ['North', 10, 8, '', 'North', 100, 20],
+    ['South', 20, 15, '', 'South', 200, 30],
+  ]);
+  const tables = findTables(g);
+  assert.deepEqual(
+    tables.map((t) => [oneBased(t.headerRows), t.headers, t.title]),
+    [
+      [[2, 2], ['Region', 'Beds', 'Occupied'], 'Table A: Beds'],
+      [[2, 2], ['Region', 'Nurses', 'Doctors'], 'Table B: Staff'],
+    ],
+  );
+});
+
+test('a units row joins the header; a section label row under the header does not', () => {
+  const units = grid([
+    ['Provider', 'Spend', 'Income', 'Margin'],
+    ['', '£m', '£m', '%'],
+    ['RAJ', 10.5, 12.1, 0.13],
+    ['RC9', 20.5, 22.1, 0.07],
+  ]);
+  assert.deepEqual(findTables(units)[0]!.headers, ['Provider', 'Spend - £m', 'Income - £m', 'Margin - %']);
+  const sections = grid([
+    ['Org', 'Beds', 'Staff'],
+    ['North'],
+    ['RAJ', 10, 100],
+    ['RC9', 20, 200],
+    ['South'],
+    ['RCX', 30, 300],
+  ]);
+  const [t] = findTables(sections);
+  assert.deepEqual(oneBased(t!.headerRows), [1, 1]);
+  assert.deepEqual(t!.headers, ['Org', 'Beds', 'Staff']);
+  assert.deepEqual(oneBased(t!.dataRows), [2, 6]);
+});

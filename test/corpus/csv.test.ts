@@ -21,15 +21,11 @@ const skip = corpusMissing && `corpus not found at ${CSV}`;
 
 type Aspect = 'delimiter' | 'header' | 'columns' | 'types' | 'rows' | 'error';
 
-const TWO_DIGIT_YEARS =
-  'two-digit years (`12/31/99`) are not read as dates: the century is a guess datawarp does not make silently';
 const NULL_WORDS =
   'datawarp reads NULL/null/NA spellings as null in typed columns; DuckDB keeps such columns VARCHAR';
 const DUCKDB_PIPE =
   "DuckDB's default sniff picks '|' (one column) after rejecting ragged rows; datawarp keeps ',' and the file's real columns";
 const MID_LINE_COMMENT = "a '#' in the middle of a line is data for datawarp; DuckDB cuts the line there";
-const CODE_SHAPED =
-  'all-text rows whose first row is shaped like the data below (`line1` over `line2`, `col1` over `val1`): the structure finder reads it as data, as it must for headerless code lists (ODS epraccur); DuckDB calls it a header';
 const QUOTED_NUMBERS_TEXT =
   'DuckDB keeps these quoted or odd-format numbers as VARCHAR; datawarp reads them as numbers';
 
@@ -86,9 +82,6 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
     reason:
       'one column of quoted `1,000.00` values: datawarp reads numbers without a header; DuckDB takes the first as a VARCHAR header',
   },
-  'auto/time_date_timestamp_dd-mm-yy.csv': { aspects: ['types'], reason: TWO_DIGIT_YEARS },
-  'auto/time_date_timestamp_mm-dd-yy.csv': { aspects: ['types'], reason: TWO_DIGIT_YEARS },
-  'auto_date/date_example_2.csv': { aspects: ['types'], reason: TWO_DIGIT_YEARS },
   'timestamp_with_tz.csv': {
     aspects: ['types'],
     reason:
@@ -160,13 +153,10 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
     reason:
       'the key/value preamble is skipped and the header found, but data rows end with a tab: datawarp keeps the 19th (empty) column, DuckDB drops it',
   },
-  'header.csv': { aspects: ['header'], reason: CODE_SHAPED },
-  'header_2.csv': { aspects: ['header'], reason: CODE_SHAPED },
-  'nullbyte.csv': { aspects: ['header'], reason: CODE_SHAPED },
   'quoted_values_delimited.csv': {
-    aspects: ['delimiter', 'header'],
+    aspects: ['delimiter'],
     reason:
-      'every line is one quoted value holding `;` (`"header1;header2"`): both read one column; DuckDB reports `,` and a header, datawarp `;` and code-shaped data',
+      'every line is one quoted value holding `;` (`\"header1;header2\"`): both read one column; DuckDB reports `,`, datawarp `;`',
   },
   'auto/mock_duckdb_test_data.csv': { aspects: ['delimiter', 'columns'], reason: DUCKDB_PIPE },
   'extra_delimiters.csv': { aspects: ['delimiter', 'columns'], reason: DUCKDB_PIPE },

@@ -85,6 +85,11 @@ test('day/month order: UK by default with a warning, forced by a value over 12',
   const us = guess(['01/02/2024', '04/13/2024']);
   assert.equal(us.format?.dateOrder, 'mdy');
   assert.equal(guess(['13/01/2024', '01/13/2024']).type, 'text', 'no order reads both');
+  const yy = guess(['31/12/99', '01/02/24']);
+  assert.equal(yy.type, 'date');
+  assert.match(yy.warnings.join(), /two-digit years/);
+  assert.equal(textConverter('date', yy.format)('31/12/99'), '1999-12-31');
+  assert.equal(textConverter('date', yy.format)('01/02/24'), '2024-02-01');
 });
 
 test('typed conversion gives PostgreSQL text and throws Misfit for a value that does not fit', () => {

@@ -208,13 +208,17 @@ export function decideColumn(s: ColumnStats, header = ''): ColumnGuess {
     const type: PgType = s.timestamp ? 'timestamp' : 'date';
     if (s.slashDates > 0) {
       if (s.firstOver12 && s.secondOver12) return textGuess(s);
-      if (s.secondOver12) return typed(type, { dateOrder: 'mdy' });
-      const warnings = s.firstOver12
+      const warnings: string[] = [];
+      if (s.datePattern === 'dmyy') {
+        warnings.push(`${header || 'column'}: two-digit years like ${s.examples[0] ?? ''} read as 1969–2068`);
+      }
+      if (s.secondOver12) return typed(type, { dateOrder: 'mdy' }, warnings);
+      const orderWarnings = s.firstOver12
         ? []
         : [
             `${header || 'column'}: dates like ${s.examples[0] ?? ''} could be day/month or month/day; read as UK day/month`,
           ];
-      return typed(type, { dateOrder: 'dmy' }, warnings);
+      return typed(type, { dateOrder: 'dmy' }, [...warnings, ...orderWarnings]);
     }
     return typed(type, s.datePattern && s.datePattern !== 'iso' ? { datePattern: s.datePattern } : undefined);
   }

@@ -13,7 +13,7 @@ export interface DateShape {
   readonly kind: 'date' | 'timestamp';
   /** for `a/b/yyyy` texts: whether `a` or `b` exceeds 12 (which forces the order) */
   readonly slash: null | { readonly firstOver12: boolean; readonly secondOver12: boolean };
-  /** a pattern name for replay: iso, dmy, ymd8, dmonyyyy, monyy */
+  /** a pattern name for replay: iso, dmy, dmyy (two-digit year), ymd8, dmonyyyy, monyy */
   readonly pattern: string;
 }
 
@@ -64,7 +64,13 @@ export function isoDate(y: number, m: number, d: number): string {
 const TIME =
   /^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(?:([AP])\.?M\.?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const ISO = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ](.+))?$/;
-const SLASH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[T ](.+))?$/;
+const SLASH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[T ](.+))?$/;
+
+/** A two-digit year as spreadsheet software reads it: 00–68 are 2000–2068, 69–99 are 1969–1999. */
+export function fullYear(yy: string): number {
+  const n = Number(yy);
+  return yy.length === 2 ? (n <= 68 ? 2000 + n : 1900 + n) : n;
+}
 const DMONY = /^(\d{1,2})[- ]?([A-Za-z]{3,9})[- ]?(\d{4})(?:[ :](.+))?$/;
 const MONY = /^([A-Za-z]{3,9})[- ](\d{2}|\d{4})$/;
 const YMD8 = /^(\d{4})(\d{2})(\d{2})$/;
@@ -131,7 +137,7 @@ export function parseDate(text: string, order: DateOrder = 'dmy', ymd8 = false):
     if (m) {
       const a = Number(m[1]);
       const b = Number(m[3]);
-      const y = Number(m[4]);
+      const y = fullYear(m[4]!);
       const [d, mo] = order === 'mdy' ? [b, a] : [a, b];
       return validDate(y, mo, d) ? withTime(isoDate(y, mo, d), m[5]) : null;
     }
@@ -180,7 +186,7 @@ export function dateShape(text: string): DateShape | null {
     if (m) {
       const a = Number(m[1]);
       const b = Number(m[3]);
-      const y = Number(m[4]);
+      const y = fullYear(m[4]!);
       const dmy = validDate(y, b, a);
       const mdy = validDate(y, a, b);
       if (!dmy && !mdy) return null;
@@ -188,7 +194,7 @@ export function dateShape(text: string): DateShape | null {
       return {
         kind: m[5] === undefined ? 'date' : 'timestamp',
         slash: { firstOver12: !mdy, secondOver12: !dmy },
-        pattern: 'dmy',
+        pattern: m[4]!.length === 2 ? 'dmyy' : 'dmy',
       };
     }
     m = DMONY.exec(text);

@@ -156,7 +156,7 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
   'quoted_values_delimited.csv': {
     aspects: ['delimiter'],
     reason:
-      'every line is one quoted value holding `;` (`\"header1;header2\"`): both read one column; DuckDB reports `,`, datawarp `;`',
+      'every line is one quoted value holding `;` (`"header1;header2"`): both read one column; DuckDB reports `,`, datawarp `;`',
   },
   'auto/mock_duckdb_test_data.csv': { aspects: ['delimiter', 'columns'], reason: DUCKDB_PIPE },
   'extra_delimiters.csv': { aspects: ['delimiter', 'columns'], reason: DUCKDB_PIPE },

@@ -13,11 +13,20 @@ export class SheetView {
   /** class per cell, note cells as 'empty' */
   private readonly classes: CellClass[][];
   private readonly merges: readonly CellRange[];
+  /** merges by the rows they cover, so lookups stay cheap on sheets with thousands of merges */
+  private readonly mergesByRow = new Map<number, CellRange[]>();
 
   constructor(readonly grid: Grid) {
     this.height = grid.rows.length;
     this.width = grid.rows.reduce((w, r) => Math.max(w, r.length), 0);
     this.merges = grid.merges ?? [];
+    for (const m of this.merges) {
+      for (let r = m.r1; r <= Math.min(m.r2, this.height - 1); r++) {
+        const list = this.mergesByRow.get(r);
+        if (list) list.push(m);
+        else this.mergesByRow.set(r, [m]);
+      }
+    }
     this.classes = grid.rows.map((row) =>
       Array.from(row, (cell) =>
         cell && cell.kind === 'string' && isNoteText(cell.text) ? 'empty' : classifyCell(cell),
@@ -57,13 +66,13 @@ export class SheetView {
 
   /** true when a cell merged down from a row above covers this row */
   underVerticalMerge(row: number): boolean {
-    return this.merges.some((m) => m.r1 < row && m.r2 >= row && this.occupied(m.r1, m.c1));
+    return (this.mergesByRow.get(row) ?? []).some((m) => m.r1 < row && this.occupied(m.r1, m.c1));
   }
 
   /** the merge whose area holds (row, col), if any */
   mergeAt(row: number, col: number): CellRange | undefined {
-    for (const m of this.merges) {
-      if (row >= m.r1 && row <= m.r2 && col >= m.c1 && col <= m.c2) return m;
+    for (const m of this.mergesByRow.get(row) ?? []) {
+      if (col >= m.c1 && col <= m.c2) return m;
     }
     return undefined;
   }

@@ -282,6 +282,7 @@ async function loadOneFile(
 ): Promise<BatchFileResult> {
   await markFileRunning(pool, row.id);
   let fromCache: boolean | null = null;
+  let sha256: string | null = null;
   try {
     const locator = fileLocator(f);
     let reference: string;
@@ -295,13 +296,14 @@ async function loadOneFile(
         signal: opts.signal,
       });
       fromCache = got.fromCache;
+      sha256 = got.sha256;
       reference = got.url;
       local = got.path;
     } else {
       reference = path.resolve(path.dirname(manifestFile), locator);
       local = reference;
     }
-    const period: Period | null = f.period ? parsePeriod(f.period) : null;
+    const period = periodOf(f, manifestFile);
     const table =
       f.table_id ?? (f.extract || f.table_index ? await chooseManifestTable(local, reference, f) : undefined);
     const loaded: LoadResult = await loadFile(pool, {
@@ -324,7 +326,7 @@ async function loadOneFile(
       status: status === 'held' ? 'failed' : status === 'unchanged' ? 'skipped' : 'loaded',
       localPath: local,
       loadId: loaded.loadId,
-      sha256: null,
+      sha256,
       rowsLoaded: loaded.rowsLoaded,
       errorCode: status === 'held' ? 'VALIDATION_FAILED' : null,
       errorMessage: status === 'held' ? heldMessage(loaded) : null,
@@ -353,6 +355,22 @@ async function loadOneFile(
       errorHint: error.hint,
     });
     return resultOf(source, f, 'failed', { fromCache, error });
+  }
+}
+
+function periodOf(f: ManifestFile, manifestFile: string): Period | null {
+  if (!f.period) return null;
+  try {
+    return parsePeriod(f.period);
+  } catch {
+    throw new DatawarpError(
+      'MANIFEST_INVALID',
+      `period ${JSON.stringify(f.period)} is not a period datawarp understands`,
+      {
+        file: manifestFile,
+        hint: 'use 2025-11 (month), 2025-Q2, FY2025-26, 2025 or 2025-11-03',
+      },
+    );
   }
 }
 

@@ -484,3 +484,22 @@ test('a manifest that cannot be written back is a warning, not a lost batch', as
   const rows = await db.pool.query(`SELECT count(*)::int AS n FROM staging.tbl_edited_src`);
   assert.equal(rows.rows[0].n, 16, 'the load itself is committed');
 });
+
+test('a period datawarp cannot read fails that file only, naming the period', async () => {
+  const file = path.join(root, 'manifests', 'periods.yaml');
+  fs.writeFileSync(
+    file,
+    `manifest:\n  name: periods\n  publication: ADHD\nsources:\n- code: periods_src\n  files:\n  - url: ${base}/files/ADHD_May25.csv\n    period: May 2025\n  - url: ${base}/files/ADHD_Jun25.csv\n    period: 2025-06\n`,
+  );
+  const r = await run({ manifest: file });
+  assert.deepEqual(
+    r.files.map((f) => `${f.period} ${f.status} ${f.error?.code ?? ''}`),
+    ['2025-06 loaded ', 'May 2025 failed MANIFEST_INVALID'],
+  );
+  assert.match(r.files[1]!.error!.message, /period "May 2025" is not a period datawarp understands/);
+  const rows = await db.pool.query<{ file_sha256: string | null }>(
+    `SELECT f.file_sha256 FROM datawarp.tbl_manifest_files f JOIN datawarp.tbl_manifests m USING (manifest_id)
+      WHERE m.manifest_name = 'periods' AND f.status = 'loaded'`,
+  );
+  assert.match(rows.rows[0]?.file_sha256 ?? '', /^[0-9a-f]{64}$/);
+});

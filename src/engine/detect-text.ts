@@ -73,10 +73,6 @@ function lastDataRecord(batch: RecordBatch, width: number): number {
   return -1;
 }
 
-interface Built {
-  readonly table: TableSpec;
-}
-
 function buildTable(
   region: TableRegion,
   index: number,
@@ -90,7 +86,7 @@ function buildTable(
     extraWarnings: string[];
     consistency: number;
   },
-): Built {
+): TableSpec {
   const { options } = context;
   const lineOf = (r: number): number => grid.rowNumbers?.[r] ?? head.lines[r] ?? r + 1;
   let headerRows = region.headerRows;
@@ -169,19 +165,17 @@ function buildTable(
   }
   const baseName = tableNameFrom(context.displayName);
   return {
-    table: {
-      id: `t${index + 1}`,
-      sheet: null,
-      member: null,
-      name: index === 0 ? baseName : `${baseName}_${index + 1}`,
-      kind: region.kind,
-      headerRows: headerRows ? [lineOf(headerRows[0]), lineOf(headerRows[1])] : null,
-      dataRows: [lineOf(firstData), lastLine],
-      columns,
-      rowCount,
-      confidence: Math.round(Math.min(region.confidence, 0.5 + context.consistency / 2) * 100) / 100,
-      warnings,
-    },
+    id: `t${index + 1}`,
+    sheet: null,
+    member: null,
+    name: index === 0 ? baseName : `${baseName}_${index + 1}`,
+    kind: region.kind,
+    headerRows: headerRows ? [lineOf(headerRows[0]), lineOf(headerRows[1])] : null,
+    dataRows: [lineOf(firstData), lastLine],
+    columns,
+    rowCount,
+    confidence: Math.round(Math.min(region.confidence, 0.5 + context.consistency / 2) * 100) / 100,
+    warnings,
   };
 }
 
@@ -233,16 +227,15 @@ export async function detectText(path: string, options: DetectOptions = {}): Pro
   if (guess.encoding !== 'utf-8' && guess.bomLength === 0) {
     extraWarnings.push(`text is not UTF-8; decoded as ${guess.encoding} (detected)`);
   }
-  const tables = regions.map(
-    (region, i) =>
-      buildTable(region, i, head, grid, {
-        file: path,
-        displayName,
-        options,
-        tailEnd,
-        extraWarnings,
-        consistency,
-      }).table,
+  const tables = regions.map((region, i) =>
+    buildTable(region, i, head, grid, {
+      file: path,
+      displayName,
+      options,
+      tailEnd,
+      extraWarnings,
+      consistency,
+    }),
   );
   return {
     file: path,

@@ -202,7 +202,6 @@ function recoverHeader(grid: Grid, r: TableRegion, taken: Set<number>): TableReg
 
 /** The regions of a text grid: the structure finder's, or the simple reading when it finds none. */
 export function findRegions(grid: Grid): TableRegion[] {
-  if (process.env.DW_SIMPLE_REGIONS) return simpleRegions(grid);
   const found = findTables(grid);
   if (found.length === 0) return simpleRegions(grid);
   const taken = new Set<number>();

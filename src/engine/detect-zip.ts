@@ -57,6 +57,18 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** A member's error names the archive and the member, so the user knows which file failed. */
+function inMember(err: unknown, file: string, member: string): unknown {
+  if (!(err instanceof DatawarpError) || err.location?.member) return err;
+  return new DatawarpError(err.code, err.message, {
+    file,
+    location: { ...err.location, member },
+    ...(err.hint ? { hint: err.hint } : {}),
+    exitCode: err.exitCode,
+    cause: err,
+  });
+}
+
 export function zipReader(readerFor: (format: FileFormat, path: string) => MemberReader) {
   async function detect(file: string, options: DetectOptions = {}, depth = 0): Promise<ZipFileSpec> {
     const stat = await fsp.stat(file);
@@ -80,10 +92,15 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
           return;
         }
         const memberOptions: DetectOptions = { ...options, displayName: path.posix.basename(m.name) };
-        const spec: ZipFileSpec =
-          format === 'zip'
-            ? await detect(local, memberOptions, depth + 1)
-            : await readerFor(format, local).detect(local, memberOptions);
+        let spec: ZipFileSpec;
+        try {
+          spec =
+            format === 'zip'
+              ? await detect(local, memberOptions, depth + 1)
+              : await readerFor(format, local).detect(local, memberOptions);
+        } catch (err) {
+          throw inMember(err, file, m.name);
+        }
         memberPeriod ??= spec.period;
         const prefix = (inner: string | null) => (inner ? `${m.name}${NEST}${inner}` : m.name);
         for (const t of spec.tables)
@@ -102,7 +119,8 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
         for (const s of spec.skipped ?? []) skipped.push(prefix(s));
       });
     }
-    if (!tables.length) {
+    // a nested archive without tables is one more skipped member; only the outer one refuses
+    if (!tables.length && depth === 0) {
       throw new DatawarpError('NO_TABLE', 'the archive holds no CSV, Excel or ODS member', {
         file,
         hint: skipped.length ? `members: ${skipped.slice(0, 5).join(', ')}` : 'the archive is empty',

@@ -117,3 +117,40 @@ test('a truncated archive and an archive without data members get clear errors',
   const docs = writeZip('docs.zip', [{ name: 'readme.pdf', data: Buffer.from('%PDF') }]);
   assert.equal(await code(detectFile(docs)), 'NO_TABLE');
 });
+
+test('a ZIP inside a ZIP is read one level deep; deeper nesting is skipped', async () => {
+  const inner = makeZip([
+    { name: 'monthly/beds.csv', data: Buffer.from('trust,beds\nRAJ,10\nRC9,20\n'), deflate: true },
+  ]);
+  const deeper = makeZip([
+    { name: 'again.zip', data: makeZip([{ name: 'x.csv', data: Buffer.from('a,b\n1,2\n') }]) },
+  ]);
+  const file = writeZip('outer.zip', [
+    { name: 'inner.zip', data: inner },
+    { name: 'deeper.zip', data: deeper },
+  ]);
+  const spec = await detectFile(file);
+  assert.deepEqual(
+    spec.tables.map((t) => [t.id, t.member, t.rowCount]),
+    [['t1', 'inner.zip!/monthly/beds.csv', 2]],
+  );
+  assert.deepEqual((spec as { skipped?: string[] }).skipped, ['deeper.zip!/again.zip']);
+  assert.deepEqual(await collect(readTable(file, spec, 't1', { values: 'typed' })), [
+    ['RAJ', '10'],
+    ['RC9', '20'],
+  ]);
+});
+
+test('a failing member is named in the error', async () => {
+  const cfb = XLSX.CFB.utils.cfb_new();
+  XLSX.CFB.utils.cfb_add(cfb, 'EncryptionInfo', Buffer.from([4, 0, 4, 0]));
+  XLSX.CFB.utils.cfb_add(cfb, 'EncryptedPackage', Buffer.alloc(2048, 1));
+  const file = writeZip('locked.zip', [
+    { name: 'data/locked.xlsx', data: XLSX.CFB.write(cfb, { type: 'buffer' }) as Buffer },
+  ]);
+  const err = await detectFile(file).catch((e: unknown) => e);
+  assert.ok(err instanceof DatawarpError);
+  assert.equal(err.code, 'FILE_ENCRYPTED');
+  assert.equal(err.location?.member, 'data/locked.xlsx');
+  assert.match(err.oneLine(), /locked\.zip: .*password.*member data\/locked\.xlsx/);
+});

@@ -116,6 +116,7 @@ test('typed conversion gives PostgreSQL text and throws Misfit for a value that 
   assert.equal(textConverter('timestamp')('2024-01-31 12:30:00 AM'), '2024-01-31 00:30:00');
   assert.equal(textConverter('text')('-'), '-');
   assert.equal(textConverter('text')(''), null);
+  assert.equal(textConverter('text')('val\u00001'), 'val1', 'NUL cannot go into PostgreSQL text');
 });
 
 test('workbook cells: native values, mmm-yy means the first of the month, 1904 dates', () => {

@@ -146,7 +146,8 @@ function dateConverter(type: 'date' | 'timestamp', format: ValueFormat | undefin
 export function textConverter(type: PgType, format?: ValueFormat): Converter {
   switch (type) {
     case 'text':
-      return (raw) => (raw.length === 0 ? null : raw);
+      // PostgreSQL text cannot hold NUL characters (some exports pad with them): they are dropped
+      return (raw) => (raw.length === 0 ? null : raw.indexOf('\0') < 0 ? raw : raw.replace(/\0/g, ''));
     case 'boolean':
       return (raw) => {
         const text = trimmed(raw);

@@ -156,3 +156,41 @@ test('headerless option and supplied column names replay through the read', asyn
   assert.equal(t!.rowCount, 3);
   assert.deepEqual((await rows(file, spec, t!.id, 'display'))[0], ['A81001', 'DENSHAM', '19740401']);
 });
+
+test('an .xls that is an HTML table or Excel 2003 XML reads as a workbook; an HTML page is refused', async () => {
+  const html = path.join(dir, 'beds.xls');
+  fs.writeFileSync(
+    html,
+    '<html><body><table><tr><td>Code</td><td>Beds</td></tr><tr><td>RAJ</td><td>10</td></tr><tr><td>RC9</td><td>20</td></tr></table></body></html>',
+  );
+  const xml = path.join(dir, 'beds2003.xls');
+  fs.writeFileSync(
+    xml,
+    '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Beds"><Table>' +
+      '<Row><Cell><Data ss:Type="String">Code</Data></Cell><Cell><Data ss:Type="String">Beds</Data></Cell></Row>' +
+      '<Row><Cell><Data ss:Type="String">RAJ</Data></Cell><Cell><Data ss:Type="Number">10</Data></Cell></Row>' +
+      '<Row><Cell><Data ss:Type="String">RC9</Data></Cell><Cell><Data ss:Type="Number">20</Data></Cell></Row></Table></Worksheet></Workbook>',
+  );
+  for (const file of [html, xml]) {
+    const spec = await detectFile(file);
+    assert.equal(spec.format, 'xls');
+    assert.deepEqual(
+      spec.tables[0]!.columns.map((c) => [c.name, c.type]),
+      [
+        ['code', 'text'],
+        ['beds', 'integer'],
+      ],
+    );
+    assert.deepEqual(await rows(file, spec, 't1', 'typed'), [
+      ['RAJ', '10'],
+      ['RC9', '20'],
+    ]);
+  }
+  const page = path.join(dir, 'download.csv');
+  fs.writeFileSync(page, '<!DOCTYPE html><html><body>Page not found</body></html>');
+  await assert.rejects(
+    detectFile(page),
+    (e: unknown) =>
+      e instanceof DatawarpError && e.code === 'FILE_UNSUPPORTED' && /HTML page/.test(e.message),
+  );
+});

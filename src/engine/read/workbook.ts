@@ -38,9 +38,26 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
 }
 
+/**
+ * Old publications' `.xls` files are often an HTML table or Excel 2003 XML (SpreadsheetML):
+ * markup that Excel opens as a workbook. 'page' is HTML with no table (an error or landing page).
+ */
+export function sniffMarkup(bytes: Uint8Array): 'workbook' | 'page' | null {
+  const head = Buffer.from(bytes.subarray(0, 65536))
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
+  if (!head.startsWith('<')) return null;
+  const lower = head.toLowerCase();
+  if (lower.includes('urn:schemas-microsoft-com:office:spreadsheet') || lower.includes('<table'))
+    return 'workbook';
+  return /^<(!doctype html|html)/.test(lower) ? 'page' : null;
+}
+
 /** The workbook format from the first bytes, or null when the bytes are no workbook container. */
 export function sniffWorkbookFormat(bytes: Uint8Array): WorkbookFormat | null {
   if (startsWith(bytes, CFB_MAGIC)) return 'xls';
+  if (sniffMarkup(bytes) === 'workbook') return 'xls';
   if (startsWith(bytes, ZIP_MAGIC)) {
     const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
     if (head.includes('mimetypeapplication/vnd.oasis.opendocument.spreadsheet')) return 'ods';
@@ -79,8 +96,8 @@ export async function readWorkbook(
       hint: 'check the file is a spreadsheet; CSV files are read by their content, not their extension',
     });
   }
-  if (format === 'xls') refuseEncryptedContainer(bytes, file);
-  else await checkZipBounds(bytes, file, options.limits ?? DEFAULT_LIMITS);
+  if (format === 'xls' && startsWith(bytes, CFB_MAGIC)) refuseEncryptedContainer(bytes, file);
+  else if (format !== 'xls') await checkZipBounds(bytes, file, options.limits ?? DEFAULT_LIMITS);
 
   let wb: XLSX.WorkBook;
   try {

@@ -6,6 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import { DatawarpError } from '../../errors.js';
+import { sniffMarkup } from '../read/workbook.js';
 import type { FileFormat } from '../table-spec.js';
 
 const PROBE_BYTES = 64 * 1024;
@@ -47,6 +48,15 @@ export async function sniffFormat(path: string, name: string): Promise<FileForma
     return 'zip';
   }
   if (head.readUInt32BE(0) === 0xd0cf11e0 && head.length >= 8) return 'xls';
+  // an `.xls` that is an HTML table or Excel 2003 XML opens as a workbook; an HTML page is no data
+  const markup = sniffMarkup(head);
+  if (markup === 'workbook') return 'xls';
+  if (markup === 'page') {
+    throw new DatawarpError('FILE_UNSUPPORTED', 'an HTML page, not a data file', {
+      file: path,
+      hint: 'the download may have returned an error or landing page; check the URL',
+    });
+  }
   // gzip: delimited text read through a decompressor (readers check the magic bytes themselves)
   return 'csv';
 }

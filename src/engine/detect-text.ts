@@ -134,15 +134,27 @@ function buildTable(
     }
   }
   const guesses = stats.map((s, j) => decideColumn(s, headerTexts[j] || `column ${j + 1}`));
+  // A column with no header and no value anywhere in the table is a spacer (`Region,,Count`, or
+  // a trailing delimiter): left out, but only when every row was seen, so no value can be lost.
+  const complete = !(reachesEnd && context.tailEnd);
+  const keep = region.columns.map(
+    (_, j) =>
+      !complete ||
+      headerRows === null ||
+      headerTexts[j] !== '' ||
+      stats[j]!.values + stats[j]!.markers + stats[j]!.nullTokens > 0,
+  );
+  const kept = region.columns.map((_, j) => j).filter((j) => keep[j]);
   const names =
     headerRows === null && !options.columnNames
       ? positionalNames(region.columns.length)
-      : columnNames(headerTexts);
-  const columns: ColumnSpec[] = region.columns.map((sourceIndex, j) => {
+      : columnNames(kept.map((j) => headerTexts[j]!));
+  const columns: ColumnSpec[] = kept.map((j, k) => {
+    const sourceIndex = region.columns[j]!;
     const g = guesses[j]!;
     return {
-      name: names[j]!,
-      header: headerTexts[j] || names[j]!,
+      name: names[k]!,
+      header: headerTexts[j] || names[k]!,
       type: g.type,
       nullable: g.nullable,
       suppressed: g.suppressed,

@@ -365,3 +365,19 @@ test('a Windows-1252 character far past an ASCII head is read as Windows-1252, n
     (err: unknown) => err instanceof DatawarpError && err.code === 'FILE_ENCODING',
   );
 });
+
+test('a column with no header and no value anywhere is a spacer and is left out', async () => {
+  const file = write('spacer.csv', 'Region,,Count,\nNorth,,1,\nSouth,,2,\n');
+  const t = (await detectFile(file)).tables[0]!;
+  assert.deepEqual(
+    t.columns.map((c) => [c.name, c.sourceIndex]),
+    [
+      ['region', 0],
+      ['count', 2],
+    ],
+  );
+  assert.deepEqual(await rows(file, await detectFile(file), 'typed'), [
+    ['North', '1'],
+    ['South', '2'],
+  ]);
+});

@@ -132,12 +132,16 @@ function trimRun(
     if (c === undefined) return true;
     const merge = view.mergeAt(r, c);
     if (!merge || merge.c2 === merge.c1) return true;
-    // a merged parent header covers at least two columns that hold data below it
+    // a merged parent header covers at least two columns that hold data below it, and not the
+    // label column: a merge across the whole width, labels included, is a centred title
     let covered = 0;
     for (let k = merge.c1; k <= merge.c2; k++) {
       if (wideRows.some((rr) => rr > merge.r2 && view.occupied(rr, k))) covered++;
     }
-    return covered < 2;
+    const below = wideRows.filter((rr) => rr > merge.r2);
+    const firstCol = Math.min(...below.map((rr) => view.occupiedCols(rr)[0] ?? Infinity));
+    const spansLabels = merge.c1 <= firstCol && merge.c2 >= firstCol && merge.c2 > firstCol;
+    return covered < 2 || spansLabels;
   };
   let start = 0;
   const titles: string[] = [];

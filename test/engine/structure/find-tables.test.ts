@@ -326,3 +326,19 @@ test('a units row joins the header; a section label row under the header does no
   assert.deepEqual(t!.headers, ['Org', 'Beds', 'Staff']);
   assert.deepEqual(oneBased(t!.dataRows), [2, 6]);
 });
+
+test('a title merged across the whole table width is a title, not a parent header', () => {
+  const g = grid(
+    [
+      ['Attendances by trust, September 2023', '', ''],
+      ['Trust', 'Type 1', 'Type 2'],
+      ['RAJ', 100, 20],
+      ['RC9', 200, 30],
+    ],
+    { merges: [merge(0, 0, 0, 2)] },
+  );
+  const [t] = findTables(g);
+  assert.deepEqual(oneBased(t!.headerRows), [2, 2]);
+  assert.deepEqual(t!.headers, ['Trust', 'Type 1', 'Type 2']);
+  assert.equal(t!.title, 'Attendances by trust, September 2023');
+});

@@ -381,3 +381,17 @@ test('a column with no header and no value anywhere is a spacer and is left out'
     ['South', '2'],
   ]);
 });
+
+test('a spec printed as JSON replays: the same rows with detection off', async () => {
+  const file = write(
+    'replay.csv',
+    'Title line\n\nday;amount;code\n01/02/2024;1.234,5;00L\n13/02/2024;7,25;U00070\n',
+  );
+  const spec = await detectFile(file);
+  const replayed = JSON.parse(JSON.stringify(spec)) as FileSpec;
+  assert.deepEqual(await rows(file, replayed, 'typed'), await rows(file, spec, 'typed'));
+  assert.deepEqual(await rows(file, replayed, 'typed'), [
+    ['2024-02-01', '1234.5', '00L'],
+    ['2024-02-13', '7.25', 'U00070'],
+  ]);
+});

@@ -25,6 +25,7 @@ interface Workbook {
     readonly index: number;
     readonly name: string;
     readonly first_nonempty_row: number | null;
+    readonly last_nonempty_row: number | null;
   }[];
   readonly expected_content: {
     readonly kind: string;
@@ -251,11 +252,19 @@ test('every corpus workbook detects or fails with a specific error', { skip }, a
     try {
       const spec = await detectFile(file);
       for (const sheet of wb.sheets) {
-        if (sheet.first_nonempty_row === null) continue;
-        assert.ok(
-          spec.tables.some((t) => t.sheet === sheet.name),
-          `${wb.file} / ${sheet.name}: a sheet with content has a table or notes`,
-        );
+        if (sheet.first_nonempty_row == null) continue; // unknown or empty
+        const tables = spec.tables.filter((t) => t.sheet === sheet.name);
+        assert.ok(tables.length > 0, `${wb.file} / ${sheet.name}: a sheet with content has a table or notes`);
+        for (const t of tables) {
+          // every range the spec names lies inside the sheet's real used rows
+          const first = t.headerRows?.[0] ?? t.dataRows[0];
+          assert.ok(
+            first >= sheet.first_nonempty_row,
+            `${wb.file} / ${sheet.name} ${t.id} starts at ${first}`,
+          );
+          const last = Math.max(t.dataRows[1], t.headerRows?.[1] ?? 0);
+          assert.ok(last <= sheet.last_nonempty_row!, `${wb.file} / ${sheet.name} ${t.id} ends at ${last}`);
+        }
       }
     } catch (err) {
       assert.ok(err instanceof DatawarpError, `${wb.file}: ${String(err)}`);

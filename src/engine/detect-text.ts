@@ -209,7 +209,13 @@ export async function detectText(path: string, options: DetectOptions = {}): Pro
       hint: 'nothing to load: check the download or export',
     });
   }
-  const { dialect, width, consistency } = detectDialect(text, sample.whole);
+  // Excel's `sep=;` first line names the delimiter outright
+  const sepLine = /^sep=(.)\s*(\r\n|\n|\r)/i.exec(text);
+  const { dialect, width, consistency } = detectDialect(
+    text,
+    sample.whole,
+    sepLine ? { delimiter: sepLine[1]! } : {},
+  );
   const head = parseText(text, dialect, sample.whole);
   if (head.fields.length === 0) {
     throw new DatawarpError('NO_TABLE', 'no complete record in the sample', {

@@ -395,3 +395,14 @@ test('a spec printed as JSON replays: the same rows with detection off', async (
     ['2024-02-13', '7.25', 'U00070'],
   ]);
 });
+
+test("Excel's sep= line names the delimiter and is not data", async () => {
+  const file = write('sep_line.csv', 'sep=;\r\nname;amount\r\nA,B;1\r\nC;2\r\n');
+  const spec = await detectFile(file);
+  assert.equal(spec.dialect?.delimiter, ';');
+  assert.deepEqual(spec.tables[0]!.headerRows, [2, 2]);
+  assert.deepEqual(await rows(file, spec), [
+    ['A,B', '1'],
+    ['C', '2'],
+  ]);
+});

@@ -1,7 +1,8 @@
 /**
  * The period a file reports on, from its name, a sheet title or its URL (percent-decoded first,
  * so `%202025` is not read as `2020`). Month names match whole words only. Recognised, most
- * specific first: NHS financial-year quarters (`Q2 2025-26`, Q1 = April–June), a month (`Oct_25`,
+ * specific first: NHS financial-year quarters (`Q2 2025-26`, Q1 = April–June), a range of months
+ * (`April to June 2025` is that quarter; others are `2025-02/2025-05`), a month (`Oct_25`,
  * `november-2025`, `2025-11`, `202511`), a day (`20241201`, `2024-12-01`), a financial year
  * (`2025-26`), a calendar year (`2021`).
  */
@@ -70,6 +71,28 @@ function findInTokens(tokens: readonly Token[]): Period | null {
     const fy =
       fyPair(tokens[after], tokens[after + 1]) ?? (i >= 2 ? fyPair(tokens[i - 2], tokens[i - 1]) : null);
     if (fy !== null) return fyQuarter(fy, quarter);
+  }
+  // a range of months (`April to June 2025`, `Apr-Jun 2025`): a financial quarter when it is one
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const m1 = MONTHS[tokens[i]!.lower];
+    if (m1 === undefined) continue;
+    // `Nov 2025 - Feb 2026` names both years; `Apr-Jun 2025` only the last
+    const ownYear = twoOrFourDigitYear(tokens[i + 1]);
+    let k = ownYear === null ? i + 1 : i + 2;
+    if (tokens[k]?.lower === 'to') k++;
+    const m2 = MONTHS[tokens[k]?.lower ?? ''];
+    const y2 = twoOrFourDigitYear(tokens[k + 1]);
+    if (m2 === undefined || y2 === null || (m2 === m1 && ownYear === null)) continue;
+    const y1 = ownYear ?? (m1 > m2 ? y2 - 1 : y2);
+    if (y1 * 12 + m1 >= y2 * 12 + m2) continue;
+    const quarter = [4, 7, 10, 1].indexOf(m1);
+    if (quarter >= 0 && y2 * 12 + m2 - (y1 * 12 + m1) === 2)
+      return fyQuarter(m1 === 1 ? y1 - 1 : y1, quarter + 1);
+    return {
+      code: `${monthPeriod(y1, m1).code}/${monthPeriod(y2, m2).code}`,
+      start: monthPeriod(y1, m1).start,
+      end: monthPeriod(y2, m2).end,
+    };
   }
   // month name + year (`Oct_25`, `november-2025`, `september2023`) or year + month name
   for (let i = 0; i < tokens.length; i++) {

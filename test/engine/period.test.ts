@@ -58,3 +58,21 @@ test('days, financial years and years', () => {
 test('the first text that names a period wins (file name, then sheet title, then URL)', () => {
   assert.equal(detectPeriod('data.csv', 'Table 1: March 2024', 'https://x/2023-01.csv')?.code, '2024-03');
 });
+
+test('a range of months is a financial quarter when it is one, else a span', () => {
+  assert.deepEqual(detectPeriod('Referrals April to June 2025.csv'), {
+    code: 'FY2025-26-Q1',
+    start: '2025-04-01',
+    end: '2025-06-30',
+  });
+  assert.deepEqual(detectPeriod('waits_Jan-Mar_2026.xlsx'), {
+    code: 'FY2025-26-Q4',
+    start: '2026-01-01',
+    end: '2026-03-31',
+  });
+  assert.deepEqual(detectPeriod('Nov 2025 - Feb 2026'), {
+    code: '2025-11/2026-02',
+    start: '2025-11-01',
+    end: '2026-02-28',
+  });
+});

@@ -59,6 +59,12 @@ function removable(tokens: readonly Token[]): Set<number> {
     if (/^v\d+$/.test(t.lower)) drop.add(i);
     if (['final', 'draft', 'copy', 'latest'].includes(t.lower) && i > 0) drop.add(i);
   });
+  // the first month of a range (`April to June 2025`, `Jan-Mar_2026`) goes with the last
+  for (let i = tokens.length - 2; i >= 0; i--) {
+    if (MONTHS[tokens[i]!.lower] === undefined || drop.has(i)) continue;
+    const k = tokens[i + 1]!.lower === 'to' ? i + 2 : i + 1;
+    if (drop.has(k) && MONTHS[tokens[k]!.lower] !== undefined) for (let j = i; j < k; j++) drop.add(j);
+  }
   return drop;
 }
 

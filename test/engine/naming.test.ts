@@ -58,6 +58,9 @@ test('table names drop dates and versions on token boundaries only', () => {
     ['https://example.org/files/ADHD%20Referrals%20November%202025.csv', 'adhd_referrals'],
     ['report-2025-11-30.csv', 'report'],
     ['waiting_times_Q2_2025-26.csv', 'waiting_times'],
+    ['Referrals April to June 2025.csv', 'referrals'],
+    ['waits_Jan-Mar_2026.xlsx', 'waits'],
+    ['may_contain_nuts.csv', 'may_contain_nuts'],
   ];
   for (const [input, expected] of cases) assert.equal(tableNameFrom(input), expected, input);
 });

@@ -114,6 +114,7 @@ test('typed conversion gives PostgreSQL text and throws Misfit for a value that 
   assert.equal(textConverter('timestamp')('2024-01-31T00:30:00+01:00'), '2024-01-30 23:30:00');
   assert.equal(textConverter('timestamp', { dateOrder: 'dmy' })('31/01/2024 3:05 PM'), '2024-01-31 15:05:00');
   assert.equal(textConverter('timestamp')('2024-01-31 12:30:00 AM'), '2024-01-31 00:30:00');
+  assert.equal(textConverter('timestamp')('2021-05-25 04:55:03.382494 UTC'), '2021-05-25 04:55:03.382494');
   assert.equal(textConverter('text')('-'), '-');
   assert.equal(textConverter('text')(''), null);
   assert.equal(textConverter('text')('val\u00001'), 'val1', 'NUL cannot go into PostgreSQL text');

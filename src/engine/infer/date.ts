@@ -62,7 +62,7 @@ export function isoDate(y: number, m: number, d: number): string {
 }
 
 const TIME =
-  /^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(?:([AP])\.?M\.?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+  /^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(?:([AP])\.?M\.?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
 const ISO = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ](.+))?$/;
 const SLASH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[T ](.+))?$/;
 
@@ -91,7 +91,7 @@ function parseTime(text: string): { time: string; dayShift: number } | null {
   if (h > 23 || min > 59 || sec > 60) return null;
   let dayShift = 0;
   const zone = m[6];
-  if (zone && zone.toUpperCase() !== 'Z') {
+  if (zone && !/^(Z|UTC|GMT)$/i.test(zone)) {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
     const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');

@@ -87,7 +87,7 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
   'timestamp_with_tz.csv': {
     aspects: ['types'],
     reason:
-      'named time zones (`UTC`, `EST`) are not read: PostgreSQL timestamp has no zone and datawarp does not guess offsets',
+      '`UTC` and `GMT` are read, but a zone abbreviation like `EST` is not: abbreviations are ambiguous and PostgreSQL timestamp has no zone',
   },
   'auto/single_quote_backslash.csv': {
     aspects: ['types'],

@@ -57,6 +57,12 @@ export function renderFileSpec(spec: FileSpec): string {
   const unit = spec.format === 'csv' ? 'line' : 'row';
   for (const t of spec.tables) lines.push('', renderTableSpec(t, unit));
   if (spec.tables.length === 0) lines.push('', 'no tables found');
+  if (spec.tables.length > 1) {
+    lines.push(
+      '',
+      `${spec.tables.length} tables: pick one with --table ID (extract, load); notes tables are not loaded by default`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -33,6 +33,7 @@ interface FileExpectation {
   readonly period?: string;
   readonly firstRow?: Record<string, readonly string[]>;
   readonly stackedHeaders?: { sheet: string; labels: string[][]; measure: string };
+  readonly suppressed?: { sheet: string; counts: number[]; type: string };
 }
 
 const expectations = JSON.parse(
@@ -100,6 +101,17 @@ for (const [rel, want] of Object.entries(expectations)) {
         assert.deepEqual(row.slice(0, values.length), values, 'the first data row is data, not header');
         break;
       }
+    }
+    if (want.suppressed) {
+      // the first measure column of each stacked block: its '-' cells are suppressed, not text
+      const { sheet, counts, type } = want.suppressed;
+      const blocks = spec.tables.filter((t) => t.sheet === sheet && t.kind === 'data');
+      const firstMeasure = blocks.map((t) => t.columns.find((c) => c.type !== 'text'));
+      assert.deepEqual(
+        firstMeasure.map((c) => c?.suppressed),
+        counts,
+      );
+      for (const c of firstMeasure) assert.equal(c?.type, type);
     }
     if (want.stackedHeaders) {
       const { sheet, labels, measure } = want.stackedHeaders;

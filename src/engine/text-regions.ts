@@ -87,6 +87,8 @@ export function simpleRegions(grid: Grid): TableRegion[] {
 function headerFitsType(text: string, type: string): boolean {
   const s = new ColumnStats();
   s.observeText(text);
+  // a suppression marker or null spelling fits any typed column: it says nothing about a header
+  if (s.values === 0) return true;
   const t = decideColumn(s).type;
   if (t === type) return true;
   const numeric = ['integer', 'bigint', 'numeric', 'double precision'];

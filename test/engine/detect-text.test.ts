@@ -406,3 +406,11 @@ test("Excel's sep= line names the delimiter and is not data", async () => {
     ['C', '2'],
   ]);
 });
+
+test('a first row with a suppression marker is data, not a header', async () => {
+  const file = write('marker_first.csv', 'North,*,5\nSouth,3,7\nEast,4,9\n');
+  const t = (await detectFile(file)).tables[0]!;
+  assert.equal(t.headerRows, null);
+  assert.equal(t.rowCount, 3);
+  assert.equal(t.columns[1]!.suppressed, 1);
+});

@@ -1,0 +1,224 @@
+import type pg from 'pg';
+import type { TableSpec } from '../../engine/table-spec.js';
+import { copyCsvFile, copyRows } from '../../warehouse/copy.js';
+import {
+  lineageConstantsSql,
+  lineageDefaultsSql,
+  lineageIndexSql,
+  lineageSettingsSql,
+  LINEAGE_COLUMN_DEFS,
+  type ColumnDef,
+} from '../../warehouse/ddl.js';
+import { qualified } from '../../warehouse/identifiers.js';
+import { LineHashes } from '../../warehouse/line-hashes.js';
+import { profileWithSuspects, type ColumnProfile } from '../../warehouse/queries/quality.js';
+import { applyPlan, clearForMode } from './apply-plan.js';
+import { isMisfit } from './failure.js';
+import { planTable, type LoadColumn, type TablePlan } from './plan.js';
+import { rawPathBlocker, RawPathDiverged, type RawCsv } from './raw-path.js';
+import type { LoadMode, LoadTableOptions, TableSource } from './types.js';
+
+/**
+ * Plan, DDL, delete per mode and COPY, inside the caller's transaction. Each attempt runs under a
+ * savepoint: the raw path first when it may, then datawarp's typed reader, then the typed reader
+ * with types from every row (refine). The first attempt that fits wins; the rest roll back.
+ */
+export interface WriteContext {
+  readonly schema: string;
+  readonly table: string;
+  readonly mode: LoadMode;
+  readonly period: { code: string; start: string; end: string } | null;
+  readonly fileKey: string;
+  readonly loadId: string;
+  readonly loadedAt: string;
+  readonly existing: readonly ColumnDef[] | null;
+  readonly held: { pending: ReadonlySet<string>; rejected: ReadonlySet<string> };
+  /** test loads add every new column: they have no review queue */
+  readonly autoApprove: boolean;
+}
+
+export interface Written {
+  readonly plan: TablePlan;
+  /** the spec the rows were read with (refined when re-typing was needed) */
+  readonly spec: TableSpec;
+  readonly refined: boolean;
+  readonly path: 'raw' | 'typed';
+  readonly rows: number;
+  readonly deleted: number;
+  /** what the raw path already measured, so the gates need not scan again */
+  readonly profile?: ColumnProfile[];
+  readonly duplicates?: { extra: number; complete: boolean };
+}
+
+export async function writeRows(
+  client: pg.ClientBase,
+  src: TableSource,
+  opts: LoadTableOptions,
+  ctx: WriteContext,
+): Promise<Written> {
+  const { schema, table, mode, period, fileKey, loadId, loadedAt, existing, held } = ctx;
+  let spec: TableSpec = src.table;
+  let refined = false;
+  let rawTried = false;
+  let path: 'raw' | 'typed';
+  let plan: TablePlan;
+  let profile: ColumnProfile[] | undefined;
+  let duplicates: { extra: number; complete: boolean } | undefined;
+  const lineage = [loadId, period?.code ?? null, period?.start ?? null, period?.end ?? null, src.file.name];
+  for (;;) {
+    await client.query('SAVEPOINT datawarp_load');
+    profile = undefined;
+    duplicates = undefined;
+    plan = planTable({
+      schema,
+      table,
+      columns: spec.columns,
+      existing,
+      reviewAt: opts.config.load.review_columns_at,
+      autoApprove: ctx.autoApprove,
+      pending: held.pending,
+      rejected: held.rejected,
+    });
+    const loadCols = plan.load;
+    path = !rawTried && rawPathBlocker(src.raw, spec, loadCols) === null ? 'raw' : 'typed';
+    try {
+      await applyPlan(client, schema, table, plan);
+      const deleted = await clearForMode(client, {
+        schema,
+        table,
+        mode,
+        period: period?.code ?? null,
+        fileKey,
+        loadId,
+        sourceCode: opts.sourceCode,
+      });
+      const expected = spec.rowCount || null;
+      const progress = opts.onProgress ? (n: number) => opts.onProgress!(n, expected) : undefined;
+      let result: { rows: number };
+      if (path === 'raw') {
+        rawTried = true;
+        const lineHashes =
+          opts.config.validation.levels.duplicate_rows === 'off'
+            ? undefined
+            : new LineHashes(opts.config.validation.duplicate_check_max_rows);
+        result = await copyRaw(client, {
+          lineHashes,
+          created: plan.kind === 'create',
+          loadedAt,
+          schema,
+          table,
+          spec,
+          raw: src.raw!,
+          lineage,
+          existing,
+          signal: opts.signal,
+          progress,
+        });
+        const scan = await profileWithSuspects(
+          client,
+          schema,
+          table,
+          loadId,
+          loadCols.map((c) => ({ name: c.spec.name, type: c.type })),
+          spec.columns.map((c) => ({ name: c.name, type: c.type, header: c.header })),
+        );
+        if (scan.suspects) throw new RawPathDiverged(scan.suspects);
+        profile = scan.profile;
+        if (lineHashes) duplicates = { extra: lineHashes.repeats, complete: lineHashes.complete };
+      } else {
+        result = await copyRows(client, {
+          schema,
+          table,
+          columns: loadCols.map((c) => c.spec.name),
+          pick: identity(loadCols, spec.columns.length) ? null : loadCols.map((c) => c.index),
+          constantColumns: LINEAGE_COLUMN_DEFS.map((c) => c.name),
+          constants: [loadId, loadedAt, ...lineage.slice(1)],
+          batches: src.read(spec, opts.signal),
+          signal: opts.signal,
+          onProgress: progress,
+        });
+      }
+      // a new table gets its index after the rows: one bulk build instead of a million inserts
+      if (plan.kind === 'create') await client.query(lineageIndexSql(schema, table));
+      await client.query('RELEASE SAVEPOINT datawarp_load');
+      return { plan, spec, refined, path, rows: result.rows, deleted, profile, duplicates };
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      if (path === 'raw' && (err instanceof RawPathDiverged || isMisfit(err))) {
+        await client.query('ROLLBACK TO SAVEPOINT datawarp_load');
+        // PostgreSQL refused a value the sample did not show: type the table from every row
+        // first, so the typed pass fits at once and its suppressed counts are exact
+        if (!(err instanceof RawPathDiverged) && sampled(spec)) {
+          spec = await src.refine();
+          refined = true;
+        }
+        continue;
+      }
+      if (refined || !isMisfit(err)) throw err;
+      await client.query('ROLLBACK TO SAVEPOINT datawarp_load');
+      spec = await src.refine();
+      refined = true;
+    }
+  }
+}
+
+async function copyRaw(
+  client: pg.ClientBase,
+  q: {
+    schema: string;
+    table: string;
+    spec: TableSpec;
+    raw: RawCsv;
+    lineage: readonly (string | null)[];
+    existing: readonly ColumnDef[] | null;
+    signal: AbortSignal | undefined;
+    progress: ((n: number) => void) | undefined;
+    lineHashes: LineHashes | undefined;
+    /** the table was created by this load */
+    created: boolean;
+    loadedAt: string;
+  },
+): Promise<{ rows: number }> {
+  if (q.created) {
+    await client.query(
+      lineageConstantsSql(q.schema, q.table, [q.lineage[0]!, q.loadedAt, ...q.lineage.slice(1)]),
+    );
+  } else {
+    const { rows: defaults } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+        WHERE d.adrelid = $1::regclass AND a.attname = '_load_id'`,
+      [qualified(q.schema, q.table)],
+    );
+    // tables made before lineage defaults existed get them once
+    if (!defaults[0]?.n) await client.query(lineageDefaultsSql(q.schema, q.table));
+    await client.query(lineageSettingsSql(), [...q.lineage]);
+  }
+  // day-first, like datawarp's reader, for the rare non-ISO date PostgreSQL accepts
+  await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
+  const d = q.raw.dialect!;
+  const copied = await copyCsvFile(client, {
+    schema: q.schema,
+    table: q.table,
+    columns: q.spec.columns.map((c) => c.name),
+    file: q.raw.path,
+    firstLine: q.spec.dataRows[0],
+    lastLine: q.spec.dataRows[1],
+    delimiter: d.delimiter,
+    quote: d.quote!,
+    escape: d.escape,
+    signal: q.signal,
+    onProgress: q.progress,
+    lineHashes: q.lineHashes,
+  });
+  if (q.created) await client.query(lineageDefaultsSql(q.schema, q.table));
+  return copied;
+}
+
+/** Detection saw only part of this table (its row count is an estimate). */
+function sampled(spec: TableSpec): boolean {
+  return spec.warnings.some((w) => /estimated from a sample/.test(w));
+}
+
+function identity(cols: readonly LoadColumn[], width: number): boolean {
+  return cols.length === width && cols.every((c, i) => c.index === i);
+}

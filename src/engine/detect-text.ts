@@ -85,10 +85,21 @@ function buildTable(
     tailEnd: { line: number; width: number; records: RecordBatch } | null;
     extraWarnings: string[];
     consistency: number;
+    /** physical lines in the file (for the end of its last record) */
+    totalLines: number;
+    /** the head sample is the whole file */
+    sampledWhole: boolean;
   },
 ): TableSpec {
   const { options } = context;
   const lineOf = (r: number): number => grid.rowNumbers?.[r] ?? head.lines[r] ?? r + 1;
+  // the last physical line of record r: a quoted value may carry it over several lines
+  const endLineOf = (r: number): number => {
+    const next = head.lines[r + 1];
+    if (next !== undefined) return Math.max(lineOf(r), next - 1);
+    // the head's last record ends the file only when the head is the whole file
+    return context.sampledWhole ? Math.max(lineOf(r), context.totalLines) : lineOf(r);
+  };
   let headerRows = region.headerRows;
   let firstData = region.dataRows[0];
   if (options.headerless && headerRows) {
@@ -165,7 +176,7 @@ function buildTable(
   });
   const warnings = [...region.warnings, ...context.extraWarnings, ...guesses.flatMap((g) => g.warnings)];
   if (ragged > 0) warnings.push(`${ragged} row(s) in the sample have a different number of fields`);
-  let lastLine = dataRecords === 0 ? lineOf(firstData) - 1 : lineOf(lastSeen);
+  let lastLine = dataRecords === 0 ? lineOf(firstData) - 1 : endLineOf(lastSeen);
   let rowCount = dataRecords;
   if (reachesEnd && context.tailEnd) {
     // the table runs past the head sample: its end comes from the tail, its size is estimated
@@ -182,7 +193,7 @@ function buildTable(
     member: null,
     name: index === 0 ? baseName : `${baseName}_${index + 1}`,
     kind: region.kind,
-    headerRows: headerRows ? [lineOf(headerRows[0]), lineOf(headerRows[1])] : null,
+    headerRows: headerRows ? [lineOf(headerRows[0]), endLineOf(headerRows[1])] : null,
     dataRows: [lineOf(firstData), lastLine],
     columns,
     rowCount,
@@ -253,6 +264,8 @@ export async function detectText(path: string, options: DetectOptions = {}): Pro
       tailEnd,
       extraWarnings,
       consistency,
+      totalLines,
+      sampledWhole: sample.whole,
     }),
   );
   return {

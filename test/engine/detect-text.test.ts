@@ -414,3 +414,14 @@ test('a first row with a suppression marker is data, not a header', async () => 
   assert.equal(t.rowCount, 3);
   assert.equal(t.columns[1]!.suppressed, 1);
 });
+
+test('a header with line breaks inside its quotes spans those physical lines', async () => {
+  const file = write(
+    'multiline_header.csv',
+    '"Partner\nOrganisation\nCode",Name\nC85628,Caxton\nC85024,High Street\n',
+  );
+  const t = (await detectFile(file)).tables[0]!;
+  assert.deepEqual(t.headerRows, [1, 3]);
+  assert.deepEqual(t.dataRows, [4, 5]);
+  assert.equal(t.columns[0]!.name, 'partner_organisation_code');
+});

@@ -1,8 +1,13 @@
 /**
- * The table regions of a text file's head grid. Until the structure module is wired in, this is
- * a simple reading: preamble rows (narrower than the table) are skipped, the first full-width row
- * is the header when it does not fit the types of the rows below (or, for all-text data, when its
- * cells are non-empty and distinct), trailing narrow rows are footers.
+ * The table regions of a text file's head grid. The structure finder (structure/) decides the
+ * rows: titles, header rows, stacked blocks, footers. Text then needs three adjustments:
+ * - every field of a record belongs to the table (a column empty in the sample may hold data
+ *   further down), so spacer-column and side-by-side splits are undone;
+ * - DuckDB's header rule applies where the finder saw no header, or a header narrower than the
+ *   table: a row is the header when it does not fit the types of the rows below it;
+ * - when the finder finds nothing, a simple reading: preamble rows narrower than the table are
+ *   skipped, the first full-width row is the header when it does not fit the rows below (or, for
+ *   all-text data, when its cells are non-empty and distinct), trailing narrow rows are footers.
  */
 import { cellAt, type Grid, type TableRegion } from './grid.js';
 import { ColumnStats, decideColumn } from './infer/index.js';

@@ -102,7 +102,9 @@ test('bad input: one line naming the file, a hint, exit code 3, no output file l
   fs.writeFileSync(empty, '');
   const junk = path.join(dir, 'junk.csv');
   fs.writeFileSync(junk, Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 256)));
-  for (const file of [empty, junk, path.join(dir, 'missing.csv')]) {
+  const brokenUtf8 = path.join(dir, 'broken_utf8.csv');
+  fs.writeFileSync(brokenUtf8, Buffer.concat([Buffer.from('name\nZoë\n'), Buffer.from([0xc3, 0x28, 0x0a])]));
+  for (const file of [empty, junk, brokenUtf8, path.join(dir, 'missing.csv')]) {
     const out = path.join(dir, 'never.csv');
     const r = await runCli(['extract', file, '-o', out]);
     assert.equal(r.code, EXIT.input, r.stderr);

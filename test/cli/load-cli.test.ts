@@ -251,7 +251,8 @@ function startLoad(args: string[]) {
 async function waitForCopy(code: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     const rows = await q(
-      `SELECT 1 FROM datawarp.tbl_load_events e JOIN pg_stat_activity a ON a.query LIKE 'COPY %'
+      `SELECT 1 FROM datawarp.tbl_load_events e
+         JOIN pg_stat_activity a ON a.query LIKE 'COPY %' AND a.datname = current_database()
         WHERE e.source_code = $1 AND e.load_status = 'in_progress'`,
       [code],
     );
@@ -402,7 +403,7 @@ test('a sheet called ../../etc is only a name: its table loads under the source 
   );
   const file = path.join(cwd, 'evil.xlsx');
   fs.writeFileSync(file, XLSX.CFB.write(cfb, { type: 'buffer', fileType: 'zip' }) as Buffer);
-  const before = fs.readdirSync(path.dirname(cwd)).length;
+  const before = fs.readdirSync(cwd).sort();
   const r = await runCli(
     ['load', file, '--source', 'evil_sheet', '--sheet', '../../etc', '--test', '--json'],
     { env, cwd },
@@ -415,10 +416,36 @@ test('a sheet called ../../etc is only a name: its table loads under the source 
     'SELECT org, value FROM staging_test.tbl_evil_sheet ORDER BY value',
   );
   assert.deepEqual(loaded[11], { org: 'o11', value: 11 });
-  assert.equal(fs.readdirSync(path.dirname(cwd)).length, before, 'nothing written next to the workspace');
+  assert.deepEqual(fs.readdirSync(cwd).sort(), before, 'nothing written in the workspace');
+  assert.ok(!fs.existsSync(path.resolve(cwd, '..', 'etc')), 'nothing written next to it');
   const [ev] = await q<{ spec: { sheet: string } }>(
     'SELECT spec FROM datawarp.tbl_load_events WHERE load_id = $1',
     [out.loadId],
   );
   assert.equal(ev!.spec.sheet, '../../etc', 'the sheet name is kept as data in the load event');
+});
+
+test('--validate with a gate set to fail in datawarp.yaml rolls back and exits 5 with the report', async () => {
+  const ws = tempDir('datawarp-validate-');
+  fs.writeFileSync(path.join(ws, 'datawarp.yaml'), 'validation:\n  levels:\n    min_rows: fail\n');
+  const file = path.join(ws, 'tiny.csv');
+  fs.writeFileSync(file, 'Org,Count\n' + Array.from({ length: 5 }, (_, i) => `o${i},${i}`).join('\n') + '\n');
+  const r = await runCli(['load', file, '--source', 'tiny_src', '--test', '--validate'], { env, cwd: ws });
+  assert.equal(r.code, 5, r.stderr);
+  assert.match(r.stdout, /rolled back tiny\.csv/);
+  assert.match(r.stdout, /✗ row_count\/min_rows: only 5 rows/);
+  assert.match(r.stderr, /validation failed, the load was rolled back/);
+  const [{ exists }] = (await q<{ exists: boolean }>(
+    `SELECT to_regclass('staging_test.tbl_tiny_src') IS NOT NULL AS exists`,
+  )) as [{ exists: boolean }];
+  assert.equal(exists, false);
+  const [ev] = await q<{ load_status: string; spec_hash: string | null }>(
+    `SELECT load_status, spec_hash FROM datawarp.tbl_load_events WHERE source_code = 'tiny_src'`,
+  );
+  assert.equal(ev!.load_status, 'rolled_back');
+
+  fs.writeFileSync(path.join(ws, 'datawarp.yaml'), 'validation:\n  levels:\n    min_rows: loud\n');
+  const bad = await runCli(['load', file, '--source', 'tiny_src', '--test'], { env, cwd: ws });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /datawarp\.yaml: validation\.levels\.min_rows: .*\(line 3\)/);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
 import type { TableSpec } from '../../engine/table-spec.js';
@@ -47,13 +48,14 @@ export async function loadTable(
   const started = opts.startedAt ?? Date.now();
   const client = await pool.connect();
   try {
-    return await loadWithClient(client, src, opts, started);
+    return await loadWithClient(pool, client, src, opts, started);
   } finally {
     client.release();
   }
 }
 
 async function loadWithClient(
+  pool: pg.Pool,
   client: pg.PoolClient,
   src: TableSource,
   opts: LoadTableOptions,
@@ -197,7 +199,7 @@ async function loadWithClient(
       columns_missing: evolve?.missing ?? [],
       validation_status: status,
       spec,
-      spec_hash: null,
+      spec_hash: specHash(spec),
     };
     const result: Omit<LoadResult, 'status' | 'durationMs'> = {
       ...base,
@@ -277,11 +279,15 @@ async function loadWithClient(
     const cancelled = isCancellation(err, opts.signal);
     // the reader reports its own cancellation; the signal's reason says who cancelled
     const failure = cancelled ? (opts.signal?.aborted ? opts.signal.reason : err) : describeFailure(err, src);
-    await finishLoadEvent(client, loadId, {
-      load_status: cancelled ? 'cancelled' : 'failed',
+    const final = {
+      load_status: cancelled ? ('cancelled' as const) : ('failed' as const),
       source_rows: spec.rowCount,
       error_message: (failure as Error).message ?? String(failure),
-    }).catch(() => undefined);
+    };
+    // this connection may be what failed: then record the outcome over another one
+    await finishLoadEvent(client, loadId, final).catch(() =>
+      finishLoadEvent(pool, loadId, final).catch(() => undefined),
+    );
     throw failure;
   } finally {
     await releaseLoadLock(client, loadId).catch(() => undefined);
@@ -338,4 +344,10 @@ async function skipIfLoaded(
     durationMs: Date.now() - started,
     notes: [note],
   };
+}
+
+/** The shape of the table as loaded: a changed hash between loads is schema drift. */
+function specHash(spec: TableSpec): string {
+  const shape = spec.columns.map((c) => [c.name, c.type]);
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }

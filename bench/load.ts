@@ -230,8 +230,11 @@ async function main(): Promise<void> {
     await generate(xcsv, n);
     const xlsx = path.join(OUT, `bench_${n}.xlsx`);
     if (!fs.existsSync(xlsx)) {
-      const wb = XLSX.read(fs.readFileSync(xcsv, 'utf8'), { type: 'string' });
-      fs.writeFileSync(xlsx, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer);
+      const wb = XLSX.read(fs.readFileSync(xcsv, 'utf8'), { type: 'string', cellDates: true });
+      fs.writeFileSync(
+        xlsx,
+        XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer,
+      );
     }
     await compare(
       `100,000-row xlsx (baseline: \\copy of the same rows as CSV)`,

@@ -36,6 +36,9 @@ test('the most specific type that every value fits', () => {
     [['a', '1'], 'text'],
     [['1', '2024-01-01'], 'text'],
     [['12:30', '13:45'], 'text'],
+    [['2024-02-29', '2024-02-30'], 'text'],
+    [['31/04/2024', '01/01/2024'], 'text'],
+    [['0.5', '-12.25', '3'], 'numeric'],
   ];
   for (const [values, type] of cases) assert.equal(guess(values).type, type, values.join(' | '));
 });

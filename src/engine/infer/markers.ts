@@ -41,10 +41,34 @@ export const NULL_TOKENS: ReadonlySet<string> = new Set([
   '#DIV/0!',
 ]);
 
+/** First characters a marker can start with: a cheap test before the set lookup (hot path). */
+function markerStart(c: number): boolean {
+  // * c z x [ : . - (and C Z X), en and em dash
+  return (
+    c === 42 ||
+    c === 99 ||
+    c === 122 ||
+    c === 120 ||
+    c === 91 ||
+    c === 58 ||
+    c === 46 ||
+    c === 45 ||
+    c === 67 ||
+    c === 90 ||
+    c === 88 ||
+    c === 0x2013 ||
+    c === 0x2014
+  );
+}
+
 export function isSuppressionMarker(text: string): boolean {
-  return text.length <= 5 && SUPPRESSION_MARKERS.has(text.length > 1 ? text.toLowerCase() : text);
+  if (text.length > 5 || !markerStart(text.charCodeAt(0))) return false;
+  return SUPPRESSION_MARKERS.has(text.length > 1 ? text.toLowerCase() : text);
 }
 
 export function isNullToken(text: string): boolean {
-  return text.length <= 7 && NULL_TOKENS.has(text);
+  if (text.length > 7) return false;
+  const c = text.charCodeAt(0);
+  // n, N, # start every spelling
+  return (c === 110 || c === 78 || c === 35) && NULL_TOKENS.has(text);
 }

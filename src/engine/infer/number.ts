@@ -35,6 +35,27 @@ export function isPlainInteger(s: string): boolean {
 }
 
 /**
+ * `-12.50`: optional minus, digits (no leading zero before another digit), one point, digits.
+ * Returns the point's position, or -1 when the text is not written so.
+ */
+function plainDecimalPoint(s: string): number {
+  const n = s.length;
+  let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  let point = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (point >= 0) return -1;
+      point = i;
+    } else if (c < 48 || c > 57) return -1;
+  }
+  if (point <= start || point === n - 1) return -1;
+  if (s.charCodeAt(start) === 48 && point > start + 1) return -1;
+  return point;
+}
+
+/**
  * Parse a displayed number; null when the text is not one. `text` must be trimmed.
  * Thousands separators must group by three; a leading zero before more digits is a code.
  */
@@ -42,6 +63,8 @@ export function parseNumber(text: string): NumberShape | null {
   if (isPlainInteger(text)) {
     return { value: text, kind: 'integer', thousands: false, percent: false, currency: null };
   }
+  const point = plainDecimalPoint(text);
+  if (point > 0) return { value: text, kind: 'decimal', thousands: false, percent: false, currency: null };
   let s = text;
   let negative = false;
   let percent = false;

@@ -9,7 +9,7 @@
  *    COPY, validate, audit), as a separate process, and read its peak RSS;
  * 4. print the ratio (target <= 1.3) and the memory.
  *
- * Options (environment): BENCH_ROWS (default 1000000); BENCH_BIG=1 adds a ~2 GB file (memory must
+ * Options (environment): BENCH_ROWS (default 1000000); BENCH_REPEAT (runs of each, default 3); BENCH_BIG=1 adds a ~2 GB file (memory must
  * stay flat, target peak RSS < 300 MB; slow); BENCH_XLSX=1 adds a 100,000-row xlsx.
  * Uses DATABASE_URL when set, else an embedded PostgreSQL in bench/out/ws.
  */
@@ -29,6 +29,7 @@ const OUT = path.join(ROOT, 'bench', 'out');
 const BIN = path.join(ROOT, 'bin', 'datawarp.js');
 const HOOK = path.join(ROOT, 'bench', 'rss-hook.mjs');
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 
 const HEADER = 'Org Name,Org Code,Period Date,Referrals,Mean Wait Days,Address,Seen Within Target,Notes';
 const BASELINE_COLUMNS = `org_name text, org_code text, period_date date, referrals integer, mean_wait_days numeric,
@@ -136,6 +137,10 @@ function runDatawarp(
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+/**
+ * Time the baseline and `datawarp load` `repeat` times, alternating (each load into a fresh
+ * source), and print the medians: on a shared machine one run says little.
+ */
 async function compare(
   label: string,
   url: string,
@@ -144,39 +149,71 @@ async function compare(
   file: string,
   csvForBaseline: string,
   code: string,
-  withBaseline = true,
+  repeat: number,
 ): Promise<void> {
-  const reg = await runDatawarp(
-    [
-      ...workspaceArgs,
-      'register',
-      code,
-      '--publication',
-      'Benchmark',
-      '--domain',
-      'Benchmark',
-      '--owner',
-      'bench@example.org',
-      '--purpose',
-      'bench:load',
-      '--load-mode',
-      'replace',
-      '--validation-required',
-      'false',
-    ],
-    env,
-  );
-  void reg;
-  const base = withBaseline ? await baseline(url, `bench_baseline_${code}`, csvForBaseline) : null;
-  const load = await runDatawarp([...workspaceArgs, 'load', file, '--source', code, '--json'], env);
-  const result = JSON.parse(load.stdout) as { rowsLoaded: number; status: string; validationStatus: string };
-  console.log(`\n${label}`);
-  if (base) console.log(`  baseline (${base.how}, typed table made by hand): ${base.seconds.toFixed(2)} s`);
+  const bases: number[] = [];
+  const loads: number[] = [];
+  const rss: number[] = [];
+  let how = '';
+  let summary = '';
+  for (let i = 0; i < repeat; i++) {
+    const source = `${code}_${i}`;
+    await runDatawarp(
+      [
+        ...workspaceArgs,
+        'register',
+        source,
+        '--publication',
+        'Benchmark',
+        '--domain',
+        'Benchmark',
+        '--owner',
+        'bench@example.org',
+        '--purpose',
+        'bench:load',
+        '--load-mode',
+        'replace',
+        '--validation-required',
+        'false',
+      ],
+      env,
+    );
+    const base = await baseline(url, `bench_baseline_${source}`, csvForBaseline);
+    how = base.how;
+    bases.push(base.seconds);
+    const load = await runDatawarp([...workspaceArgs, 'load', file, '--source', source, '--json'], env);
+    loads.push(load.seconds);
+    rss.push(load.rss);
+    const result = JSON.parse(load.stdout) as { rowsLoaded: number; status: string; readPath: string };
+    await dropLoaded(url, source);
+    summary = `${result.rowsLoaded.toLocaleString('en-GB')} rows, ${result.status}, ${result.readPath} path`;
+  }
+  const b = median(bases);
+  const l = median(loads);
+  const runs = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+  console.log(`\n${label} (${repeat} runs each, alternating; medians)`);
+  console.log(`  baseline (${how}, typed table made by hand): ${b.toFixed(2)} s  [${runs(bases)}]`);
   console.log(
-    `  datawarp load (detect, infer, create, COPY, validate, audit): ${load.seconds.toFixed(2)} s, ` +
-      `${result.rowsLoaded.toLocaleString('en-GB')} rows, ${result.status}, peak RSS ${mb(load.rss)}`,
+    `  datawarp load (detect, infer, create, COPY, validate, audit): ${l.toFixed(2)} s  [${runs(loads)}], ${summary}`,
   );
-  if (base) console.log(`  ratio: ${(load.seconds / base.seconds).toFixed(2)}x (target <= 1.3x)`);
+  console.log(
+    `  ratio: ${(l / b).toFixed(2)}x (target <= 1.3x); peak RSS of datawarp load ${mb(Math.max(...rss))}`,
+  );
+}
+
+/** Later runs should not pay for checkpointing the earlier runs' tables. */
+async function dropLoaded(url: string, source: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`DROP TABLE IF EXISTS staging.${pg.escapeIdentifier(`tbl_${source}`)}`);
+  await client.query('CHECKPOINT').catch(() => undefined);
+  await client.end();
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function main(): Promise<void> {
@@ -221,6 +258,7 @@ async function main(): Promise<void> {
     csv,
     csv,
     `bench_csv_${stamp}`,
+    REPEAT,
   );
 
   if (process.env.BENCH_XLSX === '1') {
@@ -244,6 +282,7 @@ async function main(): Promise<void> {
       xlsx,
       xcsv,
       `bench_xlsx_${stamp}`,
+      1,
     );
   }
 
@@ -260,6 +299,7 @@ async function main(): Promise<void> {
       big,
       big,
       `bench_big_${stamp}`,
+      1,
     );
   }
 }

@@ -231,3 +231,19 @@ test('append adds rows; fullload replaces the whole table', async () => {
   );
   assert.deepEqual(rows, [{ period: '2025-12', n: '17' }]);
 });
+
+test('two loads of the same file at once: one loads, the other waits for it and skips', async () => {
+  await register('racing');
+  const table: MemoryTable = { ...practices, fileName: 'racing_2025_11.csv' };
+  const results = await Promise.all([
+    loadTable(db.pool, memorySource(table), opts('racing')),
+    loadTable(db.pool, memorySource(table), opts('racing')),
+  ]);
+  assert.deepEqual(results.map((r) => r.status).sort(), ['completed', 'skipped']);
+  const { n } = await one<{ n: string }>('SELECT count(*) AS n FROM staging.tbl_racing');
+  assert.equal(n, '25');
+  const events = await q<{ load_status: string }>(
+    `SELECT load_status FROM datawarp.tbl_load_events WHERE source_code = 'racing' ORDER BY load_id`,
+  );
+  assert.deepEqual(events.map((e) => e.load_status).sort(), ['completed', 'skipped']);
+});

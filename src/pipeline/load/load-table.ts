@@ -112,6 +112,14 @@ async function loadWithClient(
     const { rows: clock } = await client.query<{ now: string; today: string }>(
       'SELECT now()::text AS now, current_date::text AS today',
     );
+    // a load of the same file that finished while this one waited for the lock
+    if (!opts.force) {
+      const skipped = await skipIfLoaded(client, src, opts, target, event, base, started, loadId);
+      if (skipped) {
+        inTransaction = false;
+        return skipped;
+      }
+    }
     const loadedAt = clock[0]!.now;
     const today = opts.today ?? clock[0]!.today;
     const existing = await describeTable(client, schema, table);
@@ -303,6 +311,8 @@ async function skipIfLoaded(
   event: NewLoadEvent,
   base: Pick<LoadResult, 'sourceCode' | 'test' | 'schema' | 'table' | 'file' | 'tableId' | 'period' | 'mode'>,
   started: number,
+  /** the event of a load already under way (its lock is released by the caller) */
+  running?: string,
 ): Promise<LoadResult | null> {
   const done = await findCompletedLoad(client, {
     source_code: opts.sourceCode,
@@ -313,13 +323,14 @@ async function skipIfLoaded(
   });
   if (!done) return null;
   const note = `skipped: this file was already loaded as load ${done.load_id} (${Number(done.rows_loaded).toLocaleString('en-GB')} rows); use --force to load it again`;
-  const loadId = await startLoadEvent(client, event);
+  if (running) await client.query('ROLLBACK');
+  const loadId = running ?? (await startLoadEvent(client, event));
   await finishLoadEvent(client, loadId, {
     load_status: 'skipped',
     message: note,
     source_rows: src.table.rowCount,
   });
-  await releaseLoadLock(client, loadId);
+  if (!running) await releaseLoadLock(client, loadId);
   return {
     ...base,
     status: 'skipped',

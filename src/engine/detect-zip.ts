@@ -20,6 +20,7 @@ import type { Dialect, FileFormat, FileSpec, TableSpec } from './table-spec.js';
 export interface MemberReader {
   detect(path: string, options: DetectOptions): Promise<FileSpec>;
   read(path: string, spec: FileSpec, tableId: string, options: ReadOptions): AsyncIterable<Row>;
+  refine(path: string, spec: FileSpec, tableId: string): Promise<TableSpec>;
 }
 
 /** Per-member facts a ZIP's FileSpec carries so a read replays without detection. */
@@ -139,12 +140,7 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
     };
   }
 
-  async function* read(
-    file: string,
-    spec: ZipFileSpec,
-    tableId: string,
-    options: ReadOptions,
-  ): AsyncGenerator<Row> {
+  function locate(file: string, spec: ZipFileSpec, tableId: string) {
     const table = spec.tables.find((t) => t.id === tableId);
     if (!table || !table.member) {
       throw new DatawarpError('NOT_FOUND', `no table ${tableId} in this archive`, {
@@ -159,50 +155,65 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
         hint: 'detect the archive again',
       });
     }
-    yield* readNested(file, table.member.split(NEST), memberSpec, { ...table, member: null }, options);
+    return { table, memberSpec, chain: table.member.split(NEST) };
   }
 
-  async function* readNested(
+  /** Inflate the member (through nested archives) into a private folder; the caller removes it. */
+  async function materialise(file: string, chain: readonly string[], dir: string): Promise<string> {
+    let source = file;
+    for (const [i, name] of chain.entries()) {
+      const local = path.join(dir, `member${i}${path.extname(name)}`);
+      await extractZipMember(source, name, local);
+      source = local;
+    }
+    return source;
+  }
+
+  function memberFileSpec(local: string, memberSpec: ZipMemberSpec, table: TableSpec): FileSpec {
+    return {
+      file: local,
+      format: memberSpec.format,
+      bytes: memberSpec.bytes,
+      sha256: memberSpec.sha256,
+      encoding: memberSpec.encoding,
+      ...(memberSpec.dialect ? { dialect: memberSpec.dialect } : {}),
+      period: null,
+      tables: [{ ...table, member: null }],
+    };
+  }
+
+  async function* read(
     file: string,
-    chain: string[],
-    memberSpec: ZipMemberSpec,
-    table: TableSpec,
+    spec: ZipFileSpec,
+    tableId: string,
     options: ReadOptions,
   ): AsyncGenerator<Row> {
-    const [head, ...rest] = chain;
+    const { table, memberSpec, chain } = locate(file, spec, tableId);
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'datawarp-zip-'));
     try {
-      const local = path.join(dir, `member${path.extname(head!)}`);
-      await extractZipMember(file, head!, local);
-      if (rest.length) {
-        yield* readNested(local, rest, memberSpec, table, options);
-        return;
-      }
-      const sub: FileSpec = {
-        file: local,
-        format: memberSpec.format,
-        bytes: memberSpec.bytes,
-        sha256: memberSpec.sha256,
-        encoding: memberSpec.encoding,
-        ...(memberSpec.dialect ? { dialect: memberSpec.dialect } : {}),
-        period: null,
-        tables: [table],
-      };
+      const local = await materialise(file, chain, dir);
+      const sub = memberFileSpec(local, memberSpec, table);
       yield* readerFor(memberSpec.format, local).read(local, sub, table.id, options);
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
     }
   }
 
+  /** Exact types and row count from every row of the member (the text reader samples at detect). */
+  async function refine(file: string, spec: ZipFileSpec, tableId: string): Promise<TableSpec> {
+    const { table, memberSpec, chain } = locate(file, spec, tableId);
+    return withTemp(async (dir) => {
+      const local = await materialise(file, chain, dir);
+      const sub = memberFileSpec(local, memberSpec, table);
+      const refined = await readerFor(memberSpec.format, local).refine(local, sub, table.id);
+      return { ...refined, id: table.id, member: table.member };
+    });
+  }
+
   return {
     detect: (file: string, options: DetectOptions) => detect(file, options),
     read: (file: string, spec: FileSpec, tableId: string, options: ReadOptions) =>
       read(file, spec as ZipFileSpec, tableId, options),
-    refine: async (_file: string, spec: FileSpec, tableId: string): Promise<TableSpec> => {
-      const table = spec.tables.find((t) => t.id === tableId);
-      if (!table)
-        throw new DatawarpError('NOT_FOUND', `no table ${tableId} in this archive`, { file: spec.file });
-      return table;
-    },
+    refine: (file: string, spec: FileSpec, tableId: string) => refine(file, spec as ZipFileSpec, tableId),
   };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import * as XLSX from '@e965/xlsx';
-import { detectFile, readTable } from '../../../src/engine/index.js';
+import { detectFile, readTable, refineTable } from '../../../src/engine/index.js';
 import { checkMemberName, extractZipMember, listZipMembers } from '../../../src/engine/read/zip.js';
 import { DatawarpError } from '../../../src/errors.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -153,4 +153,20 @@ test('a failing member is named in the error', async () => {
   assert.equal(err.code, 'FILE_ENCRYPTED');
   assert.equal(err.location?.member, 'data/locked.xlsx');
   assert.match(err.oneLine(), /locked\.zip: .*password.*member data\/locked\.xlsx/);
+});
+
+test('refineTable on a ZIP member reads every row of the member', async () => {
+  // past the head sample: detect estimates, refine counts; a late text value widens the type
+  const lines = ['code,count'];
+  for (let i = 0; i < 60_000; i++) lines.push(`P${String(i).padStart(5, '0')},${i}`);
+  lines.push('PLAST,n/k');
+  const file = writeZip('big.zip', [
+    { name: 'big.csv', data: Buffer.from(lines.join('\n') + '\n'), deflate: true },
+  ]);
+  const spec = await detectFile(file);
+  const refined = await refineTable(file, spec, 't1');
+  assert.equal(refined.member, 'big.csv');
+  assert.equal(refined.id, 't1');
+  assert.equal(refined.rowCount, 60_001);
+  assert.equal(refined.columns[1]!.type, 'text');
 });

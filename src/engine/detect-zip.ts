@@ -100,6 +100,11 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
               ? await detect(local, memberOptions, depth + 1)
               : await readerFor(format, local).detect(local, memberOptions);
         } catch (err) {
+          // `--sheet S` on an archive: members without that sheet are passed over
+          if (options.sheet !== undefined && err instanceof DatawarpError && err.code === 'NOT_FOUND') {
+            skipped.push(m.name);
+            return;
+          }
           throw inMember(err, file, m.name);
         }
         memberPeriod ??= spec.period;
@@ -122,7 +127,11 @@ export function zipReader(readerFor: (format: FileFormat, path: string) => Membe
     }
     // a nested archive without tables is one more skipped member; only the outer one refuses
     if (!tables.length && depth === 0) {
-      throw new DatawarpError('NO_TABLE', 'the archive holds no CSV, Excel or ODS member', {
+      const what =
+        options.sheet !== undefined
+          ? `no member of the archive has a sheet ${JSON.stringify(options.sheet)}`
+          : 'the archive holds no CSV, Excel or ODS member';
+      throw new DatawarpError('NO_TABLE', what, {
         file,
         hint: skipped.length ? `members: ${skipped.slice(0, 5).join(', ')}` : 'the archive is empty',
       });

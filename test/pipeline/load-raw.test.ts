@@ -173,3 +173,20 @@ test('later raw loads into an existing table stamp their own lineage', async () 
   );
   assert.match(defaults[0].expr, /current_setting/, 'no load id is left behind as a constant default');
 });
+
+test('a large file with suppressed cells is typed from every row: every marker is counted', async () => {
+  const lines = [header];
+  // ~2.5 MB with a marker every 1,000 rows: the typed path, and a sample that sees only some
+  for (let i = 0; i < 40_000; i++)
+    lines.push(
+      `${i},Name ${i} padding padding padding,${i % 1000 === 7 ? '*' : (i / 4).toFixed(2)},2025-01-01,q`,
+    );
+  const r = await load(write('many_stars.csv', lines), 'raw_many');
+  assert.equal(r.readPath, 'typed');
+  assert.equal(r.refined, true);
+  assert.equal(r.rowsSuppressed, 40);
+  const { rows } = await db.pool.query(
+    `SELECT count(*)::int AS n FROM staging_test.tbl_raw_many WHERE amount IS NULL`,
+  );
+  assert.equal(rows[0].n, 40);
+});

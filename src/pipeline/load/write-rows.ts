@@ -81,6 +81,14 @@ export async function writeRows(
     });
     const loadCols = plan.load;
     path = !rawTried && rawPathBlocker(src.raw, spec, loadCols) === null ? 'raw' : 'typed';
+    if (path === 'typed' && !refined && sampled(spec)) {
+      // the typed reader on a table detection only sampled: type it from every row first, so
+      // the pass fits at once and its suppressed counts cover the whole file
+      await client.query('ROLLBACK TO SAVEPOINT datawarp_load');
+      spec = await src.refine();
+      refined = true;
+      continue;
+    }
     try {
       await applyPlan(client, schema, table, plan);
       const deleted = await clearForMode(client, {
@@ -146,12 +154,6 @@ export async function writeRows(
       if (opts.signal?.aborted) throw err;
       if (path === 'raw' && (err instanceof RawPathDiverged || isMisfit(err))) {
         await client.query('ROLLBACK TO SAVEPOINT datawarp_load');
-        // PostgreSQL refused a value the sample did not show: type the table from every row
-        // first, so the typed pass fits at once and its suppressed counts are exact
-        if (!(err instanceof RawPathDiverged) && sampled(spec)) {
-          spec = await src.refine();
-          refined = true;
-        }
         continue;
       }
       if (refined || !isMisfit(err)) throw err;

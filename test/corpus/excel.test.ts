@@ -108,7 +108,11 @@ const withExports = manifest.workbooks.filter((w) => w.expected_content.kind ===
  * - NOW(), TODAY(), RAND() and RANDBETWEEN() were recalculated when Excel exported.
  */
 const EXPLAINED_LOST_ROWS: Record<string, { rows: number[]; why: string }> = {
-  'sheetjs/issue.xlsx': {
+  'sheetjs/formula_stress_test.xlsx#Database': {
+    rows: [32],
+    why: 'the caption row of a pivot table (`Sum of Qux | Column Labels`) above its header row: preamble',
+  },
+  'sheetjs/issue.xlsx#test': {
     rows: [40, 41, 42, 43, 44],
     why: 'a form footer under the item table (Cust. Doc. No., Prep. 05.03.2013, Project): key/value fields, not data rows',
   },
@@ -222,7 +226,7 @@ for (const wb of withExports) {
         .map((x) => x.n);
       assert.deepEqual(
         lost,
-        EXPLAINED_LOST_ROWS[wb.file]?.rows ?? [],
+        EXPLAINED_LOST_ROWS[`${wb.file}#${sheet.name}`]?.rows ?? [],
         `${sheet.name}: rows with data outside every table`,
       );
     }

@@ -60,7 +60,6 @@ export function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft
     }
     confidence = 0.7;
   }
-  // more non-data rows than a header has: the earliest are preamble (e.g. `Published: | date`)
   // a one-cell label row under the header (`North` above its trusts) starts the data
   for (let j = 1; j < k && cols.length >= 3; j++) {
     const filled = filledIn(rows[j]!);
@@ -69,8 +68,16 @@ export function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft
       break;
     }
   }
-  let h0 = Math.max(0, k - MAX_HEADER_ROWS);
-  while (h0 < k - 1 && !isContiguous(rows, h0, k)) h0++;
+  // the header is the row right above the data plus the parent rows above it; key/value and
+  // near-empty rows further up are preamble (`Published: | 12 Oct`)
+  let h0 = Math.max(0, k - 1);
+  while (
+    h0 > 0 &&
+    h0 > k - MAX_HEADER_ROWS &&
+    isContiguous(rows, h0 - 1, k) &&
+    !isPreambleRow(view, rows[h0 - 1]!, cols)
+  )
+    h0--;
   if (k === rows.length && rows.length > 1) {
     // nothing fits the body: treat as one header row over text data
     k = 1;
@@ -121,4 +128,21 @@ function rowsBetween([a, b]: readonly [number, number]): number[] {
 
 function isContiguous(rows: readonly number[], from: number, to: number): boolean {
   return rows[to - 1]! - rows[from]! === to - 1 - from;
+}
+
+/**
+ * A row above the header that is not part of it: a key and its value (`Published: | 12 Oct`),
+ * or two cells at most over a wider table with no merged parent among them.
+ */
+function isPreambleRow(view: SheetView, row: number, cols: readonly number[]): boolean {
+  const filled = cols.filter((c) => view.occupied(row, c));
+  if (!filled.length) return true;
+  if (/:\s*$/.test(view.text(row, filled[0]!))) return true;
+  const merged = filled.some((c) => {
+    const m = view.mergeAt(row, c);
+    return !!m && m.r1 === row && m.c2 > m.c1;
+  });
+  // a parent row leaves the label column blank (`,Nov-25,,Dec-25`); a key/value line starts in it
+  const parent = !view.occupied(row, cols[0]!);
+  return !merged && !parent && filled.length <= 2 && cols.length >= 4;
 }

@@ -342,3 +342,17 @@ test('a title merged across the whole table width is a title, not a parent heade
   assert.deepEqual(t!.headers, ['Trust', 'Type 1', 'Type 2']);
   assert.equal(t!.title, 'Attendances by trust, September 2023');
 });
+
+test('key/value lines right above the header are preamble, not header rows', () => {
+  const g = textGrid([
+    'Publication:,Monthly beds,,,',
+    'Period:,September 2023,,,',
+    'Trust,Name,Beds,Occupied,Rate',
+    'RAJ,Mid Essex,10,8,0.8',
+    'RC9,Bedford,20,15,0.75',
+    'RCX,QEH,30,25,0.83',
+  ]);
+  const [t] = findTables(g);
+  assert.deepEqual(oneBased(t!.headerRows), [3, 3]);
+  assert.deepEqual(t!.headers, ['Trust', 'Name', 'Beds', 'Occupied', 'Rate']);
+});

@@ -136,10 +136,6 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
     aspects: ['header'],
     reason: 'all-text rows; the first row looks like data to datawarp',
   },
-  'auto/various_time_formats.csv': {
-    aspects: ['header'],
-    reason: 'one line of distinct words-like values: datawarp reads a header-only file, DuckDB one data row',
-  },
   'inconsistencies/inconsistent_columns_3.csv': {
     aspects: ['header'],
     reason:

@@ -14,6 +14,7 @@
 import * as XLSX from '@e965/xlsx';
 import { DatawarpError } from '../../errors.js';
 import type { Cell, CellRange, Grid } from '../grid.js';
+import { excelSerialToIso } from '../infer/excel.js';
 import { checkZipBounds, DEFAULT_LIMITS, type ZipLimits } from './zip-bounds.js';
 
 export type WorkbookFormat = 'xlsx' | 'xls' | 'ods';
@@ -219,6 +220,8 @@ function toCell(src: XLSX.CellObject, date1904: boolean): Cell | undefined {
       const v = Number(src.v);
       const text = src.w ?? String(v);
       if (numFmt && XLSX.SSF.is_date(numFmt)) {
+        // a time of day has no date to load; it stays the text Excel shows
+        if (isTimeOnly(numFmt)) return { kind: 'string', text, numFmt };
         const iso = serialToIso(v, date1904);
         if (iso) return { kind: 'date', text, value: iso, numFmt };
       }
@@ -241,11 +244,12 @@ function toCell(src: XLSX.CellObject, date1904: boolean): Cell | undefined {
 
 /** An Excel serial as an ISO date (`2023-09-01`) or timestamp (`2023-09-01T12:30:00`), no zone. */
 export function serialToIso(serial: number, date1904: boolean): string | null {
-  if (!Number.isFinite(serial)) return null;
-  const p = XLSX.SSF.parse_date_code(serial, { date1904 });
-  if (!p) return null;
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const date = `${pad(p.y, 4)}-${pad(p.m)}-${pad(p.d)}`;
-  if (p.H === 0 && p.M === 0 && p.S === 0) return date;
-  return `${date}T${pad(p.H)}:${pad(p.M)}:${pad(Math.floor(p.S))}`;
+  if (!Number.isFinite(serial) || serial < 0) return null;
+  return excelSerialToIso(serial, date1904).replace(' ', 'T');
+}
+
+/** `h:mm`, `[h]:mm:ss`: a time of day or a duration, no calendar date. */
+function isTimeOnly(numFmt: string): boolean {
+  const tokens = numFmt.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '');
+  return /[hs]/i.test(tokens) && !/[yd]/i.test(tokens);
 }

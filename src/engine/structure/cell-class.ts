@@ -43,6 +43,8 @@ const DATE_PATTERNS = [
   /^[A-Za-z]{3,9}[ -]\d{2,4}$/,
   /^\d{4}\/\d{1,2}\/\d{1,2}$/,
 ];
+// a time of day or a duration (`7:12`, `12:00:00 AM`, `00:00.0`): a value, like a date
+const TIME = /^\d{1,2}:\d{2}(:\d{2})?(\.\d+)?(\s?[AP]M)?$/i;
 const MONTHS = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 const BOOLS = new Set(['true', 'false']);
 
@@ -53,6 +55,7 @@ export function classifyText(raw: string): CellClass {
   if (MARKERS.has(lower)) return 'marker';
   if (BOOLS.has(lower)) return 'bool';
   if (/\d/.test(t) && NUMBER.test(t)) return 'number';
+  if (TIME.test(t)) return 'date';
   for (const p of DATE_PATTERNS) {
     if (!p.test(t)) continue;
     // `12 Parks 2020` is not a date: word-month forms need a real month name

@@ -180,3 +180,37 @@ test('a workbook that inflates past the limits is refused before parsing', async
     String(err),
   );
 });
+
+test('junk behind a workbook signature is a DatawarpError, never a crash', async () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 256;
+  const good = write(
+    book({
+      S: {
+        aoa: [
+          ['a', 'b'],
+          [1, 2],
+        ],
+      },
+    }),
+  );
+  for (let i = 0; i < 40; i++) {
+    const junk = Buffer.from(Array.from({ length: 64 + i * 37 }, () => Math.floor(rnd())));
+    const prefix =
+      i % 3 === 0
+        ? Buffer.from([0x50, 0x4b, 0x03, 0x04])
+        : i % 3 === 1
+          ? Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+          : Buffer.alloc(0);
+    // also a real workbook with bytes flipped in its middle
+    const flipped = Buffer.from(good);
+    for (let k = 0; k < 20; k++) flipped[100 + Math.floor(rnd() * 10) * ((i % 7) + 1)] = Math.floor(rnd());
+    for (const bytes of [Buffer.concat([prefix, junk]), flipped]) {
+      try {
+        await readWorkbook(bytes, `junk${i}.xlsx`);
+      } catch (err) {
+        assert.ok(err instanceof DatawarpError, `junk ${i}: ${String(err)}`);
+      }
+    }
+  }
+});

@@ -2,7 +2,7 @@
  * A read-only view of a grid for structure detection: each cell's coarse class, which cells are
  * notes (ignored when measuring a row), and the merge covering a cell.
  */
-import type { CellRange, Grid } from '../grid.js';
+import type { Cell, CellRange, Grid } from '../grid.js';
 import { cellAt } from '../grid.js';
 import type { CellClass } from './cell-class.js';
 import { classifyCell, isNoteText } from './cell-class.js';
@@ -12,6 +12,8 @@ export class SheetView {
   readonly width: number;
   /** class per cell, note cells as 'empty' */
   private readonly classes: CellClass[][];
+  /** cells whose text is prose: notes, unless they head a column */
+  private readonly notes: boolean[][];
   private readonly merges: readonly CellRange[];
   /** merges by the rows they cover, so lookups stay cheap on sheets with thousands of merges */
   private readonly mergesByRow = new Map<number, CellRange[]>();
@@ -27,11 +29,26 @@ export class SheetView {
         else this.mergesByRow.set(r, [m]);
       }
     }
-    this.classes = grid.rows.map((row) =>
-      Array.from(row, (cell) =>
-        cell && cell.kind === 'string' && isNoteText(cell.text) ? 'empty' : classifyCell(cell),
-      ),
+    this.notes = grid.rows.map((row) => Array.from(row, (cell) => isNoteCell(cell)));
+    this.classes = grid.rows.map((row, r) =>
+      Array.from(row, (cell, c) => (this.notes[r]![c] ? 'empty' : classifyCell(cell))),
     );
+    // A long text over several lines is a note when it stands apart. A header written over
+    // several lines (a long question with line breaks) sits in a row beside other cells, over a
+    // column that holds values: it heads that column. `Notes:` and `Source:` stay notes anywhere.
+    this.notes.forEach((row, r) =>
+      row.forEach((note, c) => {
+        if (!note || isNoteText(oneLine(grid.rows[r]![c]!.text)) || !this.headsColumn(r, c)) return;
+        row[c] = false;
+        this.classes[r]![c] = classifyCell(grid.rows[r]![c]);
+      }),
+    );
+  }
+
+  private headsColumn(row: number, col: number): boolean {
+    const beside = (this.classes[row] ?? []).filter((k) => k !== 'empty').length;
+    const below = this.classes[row + 1]?.[col];
+    return beside >= 1 && below !== undefined && below !== 'empty' && !this.notes[row + 1]?.[col];
   }
 
   cls(row: number, col: number): CellClass {
@@ -79,7 +96,14 @@ export class SheetView {
 
   /** true when the row's cell at col is a note (prose), not a value or header */
   isNote(row: number, col: number): boolean {
-    const cell = this.grid.rows[row]?.[col];
-    return !!cell && cell.kind === 'string' && isNoteText(cell.text);
+    return this.notes[row]?.[col] ?? false;
   }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
+function isNoteCell(cell: Cell | undefined): boolean {
+  return !!cell && cell.kind === 'string' && isNoteText(cell.text);
 }

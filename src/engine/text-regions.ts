@@ -4,12 +4,14 @@
  * - every field of a record belongs to the table (a column empty in the sample may hold data
  *   further down), so spacer-column and side-by-side splits are undone;
  * - DuckDB's header rule applies where the finder saw no header, or a header narrower than the
- *   table: a row is the header when it does not fit the types of the rows below it;
+ *   table: a row is the header when it does not fit the types of the rows below it, or when it
+ *   is a header of years over columns of counts (header-rule.ts);
  * - when the finder finds nothing, a simple reading: preamble rows narrower than the table are
  *   skipped, the first full-width row is the header when it does not fit the rows below (or, for
  *   all-text data, when its cells are non-empty and distinct), trailing narrow rows are footers.
  */
 import { cellAt, type Grid, type TableRegion } from './grid.js';
+import { isPeriodHeader } from './header-rule.js';
 import { ColumnStats, decideColumn } from './infer/index.js';
 import { findTables } from './structure/index.js';
 
@@ -53,8 +55,13 @@ export function simpleRegions(grid: Grid): TableRegion[] {
     new Set(header).size === header.length;
   if (bottom > top) {
     const body = columns.map(() => new ColumnStats());
+    const texts: string[][] = columns.map(() => []);
     for (let r = top + 1; r <= Math.min(bottom, top + 500); r++) {
-      columns.forEach((c, j) => body[j]!.observeText(cellAt(grid, r, c).text));
+      columns.forEach((c, j) => {
+        const text = cellAt(grid, r, c).text;
+        body[j]!.observeText(text);
+        texts[j]!.push(text);
+      });
     }
     const bodyTypes = body.map((s) => decideColumn(s).type);
     const typedMismatch = bodyTypes.some(
@@ -63,7 +70,7 @@ export function simpleRegions(grid: Grid): TableRegion[] {
     const allText = bodyTypes.every((t) => t === 'text');
     const distinctNonEmpty =
       new Set(header).size === header.length && header.every((h) => h !== '' && !/^-?[\d.,]+$/.test(h));
-    hasHeader = typedMismatch || (allText && distinctNonEmpty);
+    hasHeader = typedMismatch || (allText && distinctNonEmpty) || isPeriodHeader(header, texts);
   }
   const headers = hasHeader ? header : columns.map(() => '');
   const skipRows: number[] = [];
@@ -161,13 +168,17 @@ function headerOverBody(
   if (named.length < header.length - 1 || named.length < 2 || new Set(named).size !== named.length)
     return null;
   const body = columns.map(() => new ColumnStats());
+  const texts: string[][] = columns.map(() => []);
   for (let r = from; r <= Math.min(to, from + 500); r++) {
-    columns.forEach((c, j) => body[j]!.observeText(cellAt(grid, r, c).text));
+    columns.forEach((c, j) => {
+      const text = cellAt(grid, r, c).text;
+      body[j]!.observeText(text);
+      texts[j]!.push(text);
+    });
   }
   const types = body.map((s) => decideColumn(s).type);
-  return types.some((t, j) => t !== 'text' && header[j] !== '' && !headerFitsType(header[j]!, t))
-    ? header
-    : null;
+  const misfit = types.some((t, j) => t !== 'text' && header[j] !== '' && !headerFitsType(header[j]!, t));
+  return misfit || isPeriodHeader(header, texts) ? header : null;
 }
 
 /**

@@ -110,3 +110,110 @@ test('a note paragraph beside or below a table is still a note, not a header', a
     ['Region', 'Count'],
   );
 });
+
+async function headerOf(file: string): Promise<string[] | null> {
+  const t = (await detectFile(file)).tables[0]!;
+  return t.headerRows ? t.columns.map((c) => c.header) : null;
+}
+
+test('years over counts are a header, in a CSV and in a workbook, also with one year or suppressed cells', async () => {
+  const cases: [string, string[][]][] = [
+    [
+      'one-year',
+      [
+        ['Org', '2024'],
+        ['A01', '12'],
+        ['A02', '130'],
+        ['A03', '7'],
+      ],
+    ],
+    [
+      'suppressed',
+      [
+        ['Org', '2023', '2024'],
+        ['A01', '12', '15'],
+        ['A02', '', '16'],
+        ['A03', '*', '17'],
+      ],
+    ],
+    [
+      'decimals',
+      [
+        ['Org', 'Name', '2023', '2024'],
+        ['A01', 'North', '12.5', '1.5'],
+        ['A02', 'South', '3.25', '2.5'],
+      ],
+    ],
+  ];
+  for (const [name, table] of cases) {
+    const text = write(`years-${name}.csv`, csv(table));
+    const book = workbook(
+      `years-${name}.xlsx`,
+      table.map((r, i) => r.map((v) => (i > 0 && /^[\d.]+$/.test(v) ? Number(v) : v === '' ? null : v))),
+    );
+    for (const file of [text, book]) {
+      const spec = await detectFile(file);
+      const t = spec.tables[0]!;
+      assert.deepEqual(await headerOf(file), table[0], file);
+      assert.equal(t.rowCount, table.length - 1, file);
+      assert.deepEqual(
+        t.columns.filter((c) => /^\d{4}$/.test(c.header)).map((c) => [c.name, c.type]),
+        table[0]!
+          .filter((h) => /^\d{4}$/.test(h))
+          .map((h) => [`_${h}`, name === 'decimals' ? 'numeric' : 'integer']),
+        file,
+      );
+    }
+  }
+});
+
+test('a headerless file whose first record holds a year stays headerless', async () => {
+  const cases: [string, string[][]][] = [
+    // a code over codes of the same shape: data, even though 2023 could be a year
+    [
+      'code-first',
+      [
+        ['A01', '2023'],
+        ['A02', '1500'],
+        ['A03', '812'],
+        ['A04', '3100'],
+      ],
+    ],
+    // a name over names, one year-like count: nothing says header
+    [
+      'name-first',
+      [
+        ['Alpha', '2023'],
+        ['Beta', '12'],
+        ['Gamma', '15'],
+      ],
+    ],
+    // columns of years: the first row's years are data like the rest
+    [
+      'year-columns',
+      [
+        ['North', '2023', '1999'],
+        ['South', '2001', '2010'],
+        ['East', '1998', '2005'],
+      ],
+    ],
+    [
+      'year-body',
+      [
+        ['A01', '2023', '2024'],
+        ['A02', '2023', '2024'],
+        ['A03', '2024', '2025'],
+      ],
+    ],
+  ];
+  for (const [name, table] of cases) {
+    const file = write(`headerless-${name}.csv`, csv(table));
+    const t = (await detectFile(file)).tables[0]!;
+    assert.equal(t.headerRows, null, file);
+    assert.equal(t.rowCount, table.length, file);
+    assert.deepEqual(
+      t.columns.map((c) => c.name),
+      table[0]!.map((_, j) => `column_${j + 1}`),
+    );
+  }
+});

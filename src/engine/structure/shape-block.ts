@@ -3,6 +3,7 @@ import { bodyValueColumns, findSkipRows, fitsBody, isFooter, isHeaderRow } from 
 import { MAX_HEADER_ROWS, type Block, type Draft } from './draft.js';
 import { hasSpanningMerge, isYearHeader, looksLikeHeader, verticalHeaderEnd } from './header-rows.js';
 import { flattenHeaders } from './headers.js';
+import { isPeriodHeaderRow } from '../header-rule.js';
 import type { SheetView } from './sheet-view.js';
 
 /** Phase 4: header rows, data rows and columns of one block. */
@@ -34,7 +35,10 @@ export function shapeBlock(view: SheetView, block: Block, alone: boolean): Draft
     k = rows.findIndex((r) => fitsBody(view, r, cols, valueCols));
     if (k < 0) k = rows.length;
     // `Area | 2019 | 2020 | 2021` over counts: years as column headers fit the body's type
-    if (k === 0 && rows.length > 1 && isYearHeader(view, rows, cols, valueCols)) k = 1;
+    // (`Org | 2024` over codes and counts: one year, read with its label column, header-rule.ts)
+    const years = () =>
+      isYearHeader(view, rows, cols, valueCols) || isPeriodHeaderRow((r, c) => view.text(r, c), rows, cols);
+    if (k === 0 && rows.length > 1 && years()) k = 1;
     // a row of years over a header row (`Area,2023,,2024`) fits the body by itself: the header
     // row right below it says it is a parent header
     for (let j = k + 1; j < Math.min(rows.length, k + MAX_HEADER_ROWS); j++) {

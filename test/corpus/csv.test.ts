@@ -132,10 +132,6 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
     aspects: ['header', 'types'],
     reason: 'one value followed by empty lines: datawarp reads a headerless integer column',
   },
-  'unescaped_quotes/end_quote_mixed.csv': {
-    aspects: ['header'],
-    reason: 'all-text rows; the first row looks like data to datawarp',
-  },
   'inconsistencies/inconsistent_columns_3.csv': {
     aspects: ['header'],
     reason:

@@ -217,3 +217,53 @@ test('a headerless file whose first record holds a year stays headerless', async
     );
   }
 });
+
+function pcnRows(from: number, n: number): string[][] {
+  return Array.from({ length: n }, (_, i) => {
+    const k = from + i;
+    return [
+      `U${16464 + k}`,
+      `NORTH ${k % 3} PCN`,
+      `C8${String(5600 + k).padStart(4, '0')}`,
+      `THE SURGERY ${k}`,
+    ];
+  });
+}
+
+test('an all-text table with its header repeated further down has that header, and skips the repeat', async () => {
+  const header = ['PCN Code', 'PCN Name', 'Practice Code', 'Practice Name'];
+  const data = [...pcnRows(0, 6), ...pcnRows(6, 6)];
+  const table = [header, ...data.slice(0, 6), header, ...data.slice(6)];
+  const files = [
+    write('pcn-repeat.csv', csv(table)),
+    workbook('pcn-repeat.xlsx', table),
+    (() => {
+      const wb = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(table), 'PCNDetails');
+      const file = path.join(dir, 'pcn-repeat.ods');
+      fs.writeFileSync(file, XLSX.write(wb, { type: 'buffer', bookType: 'ods' }) as Buffer);
+      return file;
+    })(),
+  ];
+  for (const file of files) {
+    const spec = await detectFile(file);
+    assert.equal(spec.tables.filter((t) => t.kind === 'data').length, 1, file);
+    const t = spec.tables[0]!;
+    assert.deepEqual(t.headerRows, [1, 1], file);
+    assert.deepEqual(
+      t.columns.map((c) => [c.name, c.header, c.type]),
+      header.map((h) => [h.toLowerCase().replace(' ', '_'), h, 'text']),
+      file,
+    );
+    assert.equal(t.rowCount, data.length, file);
+    assert.deepEqual(await rows(file, spec), data, `${file}: the repeated header is not a data row`);
+  }
+});
+
+test('an all-text headerless file of codes stays headerless, also when a row repeats', async () => {
+  const data = pcnRows(0, 8);
+  const file = write('pcn-headerless.csv', csv([...data, data[0]!]));
+  const t = (await detectFile(file)).tables[0]!;
+  assert.equal(t.headerRows, null);
+  assert.equal(t.rowCount, data.length + 1);
+});

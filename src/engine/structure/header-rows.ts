@@ -44,7 +44,10 @@ export function looksLikeHeader(view: SheetView, rows: readonly number[], cols: 
   if (first === undefined) return false;
   if (!body.length) return cols.every((c) => view.cls(first, c) === 'text' || !view.occupied(first, c));
   let filled = 0;
-  const sample = body.slice(0, 1000);
+  // the same row again further down is the header repeated (a page break in an export), not data:
+  // it does not count against the header
+  const same = (r: number) => cols.every((c) => view.text(r, c) === view.text(first, c));
+  const sample = body.slice(0, 1000).filter((r) => !same(r));
   for (const c of cols) {
     const k = view.cls(first, c);
     if (k === 'empty') continue;

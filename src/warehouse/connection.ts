@@ -121,6 +121,12 @@ function unreachable(url: string, cause: unknown): DatawarpError {
   });
 }
 
+/** Failing to connect is the user's to fix (server down, wrong password, no such database). */
+function asConnectError(url: string, err: unknown): unknown {
+  const code = (err as { code?: string }).code;
+  return isTransient(err) || code === '28P01' || code === '3D000' ? unreachable(url, err) : err;
+}
+
 export async function connectClient(url: string, policy: RetryPolicy = DEFAULT_RETRY): Promise<pg.Client> {
   try {
     return await withRetry(async () => {
@@ -135,14 +141,7 @@ export async function connectClient(url: string, policy: RetryPolicy = DEFAULT_R
       }
     }, policy);
   } catch (err) {
-    if (
-      isTransient(err) ||
-      (err as { code?: string }).code === '28P01' ||
-      (err as { code?: string }).code === '3D000'
-    ) {
-      throw unreachable(url, err);
-    }
-    throw err;
+    throw asConnectError(url, err);
   }
 }
 
@@ -165,14 +164,7 @@ export async function openPool(url: string, policy: RetryPolicy = DEFAULT_RETRY)
     }, policy);
   } catch (err) {
     await pool.end().catch(() => undefined);
-    if (
-      isTransient(err) ||
-      (err as { code?: string }).code === '28P01' ||
-      (err as { code?: string }).code === '3D000'
-    ) {
-      throw unreachable(url, err);
-    }
-    throw err;
+    throw asConnectError(url, err);
   }
   return pool;
 }

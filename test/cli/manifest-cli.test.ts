@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { seedCache } from '../../src/storage/download.js';
 import { resolveWorkspace } from '../../src/storage/workspace.js';
 import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { listenLocally } from '../helpers/http.js';
 
 const db = await createTestDatabase();
 const cwd = tempDir();
@@ -59,15 +59,7 @@ const server = http.createServer((req, res) => {
   res.statusCode = 404;
   res.end();
 });
-let base = '';
-before(async () => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const base = await listenLocally(server);
 
 const manifest = path.join(cwd, 'gp.yaml');
 const cli = (args: string[]) => runCli(args, { cwd, env });

@@ -7,9 +7,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadBatch, type BatchResult } from '../../src/pipeline/load-batch.js';
 import { createManifest } from '../../src/pipeline/manifest/create.js';
 import { loadHistoryOf } from '../../src/pipeline/manifest/history.js';
@@ -20,6 +19,7 @@ import { readDownloadIndex } from '../../src/storage/download.js';
 import { resolveWorkspace } from '../../src/storage/workspace.js';
 import { tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { listenLocally } from '../helpers/http.js';
 
 const db = await createTestDatabase();
 
@@ -92,15 +92,7 @@ const server = http.createServer((req, res) => {
   res.statusCode = 404;
   res.end('not found');
 });
-let base = '';
-before(async () => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const base = await listenLocally(server);
 
 const root = tempDir();
 const ws = resolveWorkspace(root);

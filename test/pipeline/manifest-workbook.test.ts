@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as XLSX from '@e965/xlsx';
 import { detectFile } from '../../src/engine/index.js';
 import { loadBatch } from '../../src/pipeline/load-batch.js';
@@ -19,6 +18,7 @@ import { resolveWorkspace } from '../../src/storage/workspace.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { makeZip } from '../engine/read/zip-fixture.js';
+import { listenLocally } from '../helpers/http.js';
 
 const db = await createTestDatabase();
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -75,15 +75,7 @@ const server = http.createServer((req, res) => {
   res.statusCode = 404;
   res.end();
 });
-let base = '';
-before(async () => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const base = await listenLocally(server);
 
 const root = tempDir();
 const ws = resolveWorkspace(root);

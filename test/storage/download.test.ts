@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { DatawarpError } from '../../src/errors.js';
 import {
   downloadToCache,
@@ -15,6 +14,7 @@ import {
 } from '../../src/storage/download.js';
 import { resolveWorkspace } from '../../src/storage/workspace.js';
 import { tempDir } from '../helpers/cli.js';
+import { listenLocally } from '../helpers/http.js';
 
 const CSV = 'code,value\nA,1\nB,2\n';
 const hits = new Map<string, number>();
@@ -51,15 +51,7 @@ const server = http.createServer((req, res) => {
   res.end('not found');
 });
 
-let base = '';
-before(async () => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const base = await listenLocally(server);
 
 const fast = { backoffMs: 5, timeoutMs: 2000 };
 const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');

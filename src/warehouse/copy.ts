@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { qualified, quoteIdent } from './identifiers.js';
-import type { LineHashes } from './line-hashes.js';
 
 /**
  * COPY ... FROM STDIN in PostgreSQL's text format: the fastest way in. Rows are encoded into one
@@ -148,8 +147,13 @@ export interface CopyCsvInput {
   readonly signal?: AbortSignal;
   /** called with the number of lines sent so far */
   readonly onProgress?: (lines: number) => void;
-  /** given each line sent, for the duplicate-row check */
-  readonly lineHashes?: LineHashes;
+  /** given each line sent (duplicate-row check, the raw path's scan), while PostgreSQL parses */
+  readonly lineSinks?: readonly LineSink[];
+}
+
+/** Receives one physical line, `buf[start, end)`, without its line break (or a carriage return before it). */
+export interface LineSink {
+  add(buf: Uint8Array, start: number, end: number): void;
 }
 
 /**
@@ -178,7 +182,14 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
   });
   failed.catch(() => undefined);
   const reader = createReadStream(input.file, { highWaterMark: 1 << 20 });
-  const hashes = input.lineHashes;
+  const sinks = input.lineSinks ?? [];
+  const hashes = sinks.length
+    ? {
+        add(buf: Uint8Array, start: number, end: number) {
+          for (const s of sinks) s.add(buf, start, end);
+        },
+      }
+    : null;
   let carry: Buffer | null = null;
   let line = 1;
   try {

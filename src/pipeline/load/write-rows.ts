@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { TableSpec } from '../../engine/table-spec.js';
-import { copyCsvFile, copyRows } from '../../warehouse/copy.js';
+import { copyCsvFile, copyRows, type LineSink } from '../../warehouse/copy.js';
 import {
   lineageConstantsSql,
   lineageDefaultsSql,
@@ -11,11 +11,12 @@ import {
 } from '../../warehouse/ddl.js';
 import { qualified } from '../../warehouse/identifiers.js';
 import { LineHashes } from '../../warehouse/line-hashes.js';
-import { profileWithSuspects, type ColumnProfile } from '../../warehouse/queries/quality.js';
+import { headerCouldLoad, profileWithSuspects, type ColumnProfile } from '../../warehouse/queries/quality.js';
 import { applyPlan, clearForMode } from './apply-plan.js';
 import { isMisfit } from './failure.js';
 import { planTable, type LoadColumn, type TablePlan } from './plan.js';
 import { rawPathBlocker, RawPathDiverged, type RawCsv } from './raw-path.js';
+import { RawScan } from './raw-scan.js';
 import type { LoadMode, LoadTableOptions, TableSource } from './types.js';
 
 /**
@@ -109,8 +110,14 @@ export async function writeRows(
           opts.config.validation.levels.duplicate_rows === 'off'
             ? undefined
             : new LineHashes(opts.config.validation.duplicate_check_max_rows);
+        const scan = new RawScan(
+          loadCols.map((c, i) => ({ name: c.spec.name, type: spec.columns[i]!.type, landed: c.type })),
+          src.raw!.dialect!,
+        );
+        // a header row PostgreSQL could load as data is told from data by PostgreSQL's reading
+        if (spec.columns.every((c) => headerCouldLoad(c))) scan.unsure = true;
         result = await copyRaw(client, {
-          lineHashes,
+          lineSinks: lineHashes ? [lineHashes, scan] : [scan],
           created: plan.kind === 'create',
           loadedAt,
           schema,
@@ -122,16 +129,20 @@ export async function writeRows(
           signal: opts.signal,
           progress,
         });
-        const scan = await profileWithSuspects(
-          client,
-          schema,
-          table,
-          loadId,
-          loadCols.map((c) => ({ name: c.spec.name, type: c.type })),
-          spec.columns.map((c) => ({ name: c.name, type: c.type, header: c.header })),
-        );
-        if (scan.suspects) throw new RawPathDiverged(scan.suspects);
-        profile = scan.profile;
+        // the scan read the bytes as they went in; the table is asked only when it was unsure
+        const checked =
+          !scan.unsure && scan.records === result.rows
+            ? { suspects: scan.suspects, profile: scan.profile() }
+            : await profileWithSuspects(
+                client,
+                schema,
+                table,
+                loadId,
+                loadCols.map((c) => ({ name: c.spec.name, type: c.type })),
+                spec.columns.map((c) => ({ name: c.name, type: c.type, header: c.header })),
+              );
+        if (checked.suspects) throw new RawPathDiverged(checked.suspects);
+        profile = checked.profile;
         if (lineHashes) duplicates = { extra: lineHashes.repeats, complete: lineHashes.complete };
       } else {
         result = await copyRows(client, {
@@ -175,7 +186,7 @@ async function copyRaw(
     existing: readonly ColumnDef[] | null;
     signal: AbortSignal | undefined;
     progress: ((n: number) => void) | undefined;
-    lineHashes: LineHashes | undefined;
+    lineSinks: readonly LineSink[];
     /** the table was created by this load */
     created: boolean;
     loadedAt: string;
@@ -210,7 +221,7 @@ async function copyRaw(
     escape: d.escape,
     signal: q.signal,
     onProgress: q.progress,
-    lineHashes: q.lineHashes,
+    lineSinks: q.lineSinks,
   });
   if (q.created) await client.query(lineageDefaultsSql(q.schema, q.table));
   return copied;

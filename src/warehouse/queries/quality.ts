@@ -126,7 +126,8 @@ const SPECIAL: Record<string, string> = {
   date: `'infinity'::date, '-infinity'::date`,
 };
 
-function headerCouldLoad(c: SuspectColumn): boolean {
+/** Whether PostgreSQL could load the column's header text as a value of its type. */
+export function headerCouldLoad(c: Pick<SuspectColumn, 'type' | 'header'>): boolean {
   const h = c.header.trim();
   switch (c.type) {
     case 'text':

@@ -1,0 +1,221 @@
+import type { ColumnProfile } from '../../warehouse/queries/quality.js';
+
+/**
+ * What the raw path needs to know about a CSV's rows, read from the bytes while they stream into
+ * COPY (PostgreSQL parses in its own process, so this costs the load no extra pass): non-null
+ * counts and date ranges per column for the quality gates, and whether any row is one that
+ * PostgreSQL reads differently from datawarp's reader (a blank row, `NaN`, `infinity`).
+ *
+ * It errs one way only: a value it cannot read for sure (a date in another spelling, a table whose
+ * header row PostgreSQL could load as data) makes it `unsure`, and the caller asks the table
+ * instead. Fields follow PostgreSQL's CSV rules: a quote opens a quoted part anywhere in a field,
+ * the escape character escapes the quote or itself inside quotes, and with FORCE_NULL an
+ * empty value (quoted or not) is null.
+ */
+export interface ScanColumn {
+  readonly name: string;
+  /** the type detection gave the column */
+  readonly type: string;
+  /** the type of the table column the values land in */
+  readonly landed: string;
+}
+
+const SPACE = 0x20;
+const NUMERIC = new Set(['integer', 'bigint', 'numeric', 'double precision']);
+
+export class RawScan {
+  /** records seen (rows PostgreSQL should have loaded) */
+  records = 0;
+  /** rows PostgreSQL reads differently from datawarp's reader */
+  suspects = 0;
+  /** true once a value could not be judged: the counts must then come from the table */
+  unsure = false;
+
+  private readonly delimiter: number;
+  private readonly quote: number;
+  private readonly escape: number;
+  private readonly width: number;
+  private readonly isText: boolean[];
+  private readonly isNumeric: boolean[];
+  private readonly isDate: boolean[];
+  private readonly nonNull: number[];
+  private readonly minDate: number[];
+  private readonly maxDate: number[];
+
+  // the record under way (a quoted value may carry it over several lines)
+  private field = 0;
+  private inQuotes = false;
+  /** a value with quotes is unquoted into `value`; others are read where they lie */
+  private quoted = false;
+  private value = new Uint8Array(256);
+  private valueLength = 0;
+  private recordBlank = true;
+  private recordSuspect = false;
+
+  constructor(
+    private readonly columns: readonly ScanColumn[],
+    dialect: { delimiter: string; quote: string | null; escape: string | null },
+  ) {
+    this.delimiter = dialect.delimiter.charCodeAt(0);
+    // the raw path is only taken with a quote character
+    const quote = dialect.quote ?? '"';
+    this.quote = quote.charCodeAt(0);
+    this.escape = (dialect.escape ?? quote).charCodeAt(0);
+    this.width = columns.length;
+    this.isText = columns.map((c) => c.type === 'text');
+    this.isNumeric = columns.map((c) => NUMERIC.has(c.type) || NUMERIC.has(c.landed));
+    this.isDate = columns.map((c) => c.type === 'date' || c.landed === 'date');
+    this.nonNull = columns.map(() => 0);
+    this.minDate = columns.map(() => Infinity);
+    this.maxDate = columns.map(() => -Infinity);
+  }
+
+  /** One physical line, `buf[start, end)` without its line break. */
+  add(buf: Uint8Array, start: number, end: number): void {
+    const { delimiter, quote, escape } = this;
+    // the line break belongs to a quoted value
+    if (this.inQuotes) this.push(10);
+    let from = start;
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      if (this.inQuotes) {
+        if (
+          c === escape &&
+          escape !== quote &&
+          i + 1 < end &&
+          (buf[i + 1] === quote || buf[i + 1] === escape)
+        ) {
+          this.push(buf[++i]!);
+        } else if (c === quote) {
+          if (escape === quote && i + 1 < end && buf[i + 1] === quote) this.push(buf[++i]!);
+          else this.inQuotes = false;
+        } else this.push(c);
+      } else if (c === delimiter) {
+        if (this.quoted) this.endField(this.value, 0, this.valueLength);
+        else this.endField(buf, from, i);
+        from = i + 1;
+      } else if (c === quote) {
+        if (!this.quoted) {
+          this.quoted = true;
+          this.valueLength = 0;
+          for (let k = from; k < i; k++) this.push(buf[k]!);
+        }
+        this.inQuotes = true;
+      } else if (this.quoted) this.push(c);
+    }
+    if (this.inQuotes) return;
+    if (this.quoted) this.endField(this.value, 0, this.valueLength);
+    else this.endField(buf, from, end);
+    if (this.field !== this.width) this.unsure = true;
+    if (this.recordBlank || this.recordSuspect) this.suspects++;
+    this.records++;
+    this.field = 0;
+    this.recordBlank = true;
+    this.recordSuspect = false;
+  }
+
+  private push(c: number): void {
+    if (this.valueLength === this.value.length) {
+      const grown = new Uint8Array(this.value.length * 2);
+      grown.set(this.value);
+      this.value = grown;
+    }
+    this.value[this.valueLength++] = c;
+  }
+
+  /** One value, `v[start, end)` unquoted. */
+  private endField(v: Uint8Array, start: number, end: number): void {
+    const j = this.field++;
+    this.quoted = false;
+    this.valueLength = 0;
+    if (j >= this.width) {
+      // a field PostgreSQL would refuse: the COPY fails and this scan is not used
+      this.unsure = true;
+      return;
+    }
+    if (end === start) return; // null
+    this.nonNull[j]!++;
+    if (this.recordBlank && (!this.isText[j] || !allSpaces(v, start, end))) this.recordBlank = false;
+    if (this.isNumeric[j]) {
+      // `NaN`, `Infinity`: the only numbers PostgreSQL takes that start with a letter
+      let k = start;
+      while (k < end && (v[k] === SPACE || v[k] === 0x2b || v[k] === 0x2d)) k++;
+      const lead = v[k] ?? 0x30;
+      if (!(lead >= 0x30 && lead <= 0x39) && lead !== 0x2e) this.recordSuspect = true;
+    }
+    if (this.isDate[j]) this.observeDate(j, v, start, end);
+  }
+
+  /** `YYYY-M-D` or `D/M/YYYY` (as `DateStyle = 'ISO, DMY'` reads them); anything else is unsure. */
+  private observeDate(j: number, v: Uint8Array, start: number, end: number): void {
+    let y = -1;
+    let m = -1;
+    let day = -1;
+    const parts = splitDigits(v, start, end);
+    if (parts) {
+      const [a, b, c, sep, widthA, widthC] = parts;
+      if (sep === 0x2d && widthA === 4) [y, m, day] = [a, b, c];
+      else if (sep === 0x2f && widthC === 4 && widthA <= 2) [y, m, day] = [c, b, a];
+    }
+    if (y < 0 || m < 1 || m > 12 || day < 1 || day > 31) {
+      this.unsure = true;
+      return;
+    }
+    const key = y * 10000 + m * 100 + day;
+    if (key < this.minDate[j]!) this.minDate[j] = key;
+    if (key > this.maxDate[j]!) this.maxDate[j] = key;
+  }
+
+  /** The load's profile, as `profileLoad` would read it from the table. */
+  profile(): ColumnProfile[] {
+    return this.columns.map((c, j) => ({
+      name: c.name,
+      nonNull: this.nonNull[j]!,
+      min: this.isDate[j] && this.nonNull[j]! > 0 ? isoDate(this.minDate[j]!) : null,
+      max: this.isDate[j] && this.nonNull[j]! > 0 ? isoDate(this.maxDate[j]!) : null,
+    }));
+  }
+}
+
+/** Three digit groups joined by one separator used twice: [a, b, c, separator, width of a, width of c]. */
+function splitDigits(
+  v: Uint8Array,
+  start: number,
+  end: number,
+): [number, number, number, number, number, number] | null {
+  const groups: number[] = [];
+  const widths: number[] = [];
+  let sep = -1;
+  let value = 0;
+  let width = 0;
+  for (let i = start; i < end; i++) {
+    const c = v[i]!;
+    if (c >= 0x30 && c <= 0x39) {
+      value = value * 10 + (c - 0x30);
+      width++;
+      if (width > 4) return null;
+    } else {
+      if (width === 0 || (sep >= 0 && c !== sep) || (c !== 0x2d && c !== 0x2f)) return null;
+      sep = c;
+      groups.push(value);
+      widths.push(width);
+      value = 0;
+      width = 0;
+    }
+  }
+  if (width === 0 || groups.length !== 2) return null;
+  if (widths[1]! > 2 || (widths[0]! !== 4 && widths[0]! > 2) || (width !== 4 && width > 2)) return null;
+  return [groups[0]!, groups[1]!, value, sep, widths[0]!, width];
+}
+
+function allSpaces(v: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (v[i] !== SPACE) return false;
+  return true;
+}
+
+function isoDate(key: number): string {
+  const y = Math.floor(key / 10000);
+  const m = Math.floor(key / 100) % 100;
+  const d = key % 100;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { RawScan } from '../../src/pipeline/load/raw-scan.js';
+import { copyCsvFile } from '../../src/warehouse/copy.js';
+import { profileWithSuspects } from '../../src/warehouse/queries/quality.js';
+import { tempDir } from '../helpers/cli.js';
+import { createTestDatabase } from '../helpers/db.js';
+
+/**
+ * The raw path's stream scan must read the bytes as PostgreSQL's COPY does: each case streams a
+ * file into a real table with the scan listening, then asks the table the same questions.
+ */
+const db = await createTestDatabase();
+const dir = tempDir('datawarp-raw-scan-');
+
+const COLUMNS = [
+  { name: 'name', type: 'text' },
+  { name: 'day', type: 'date' },
+  { name: 'n', type: 'integer' },
+  { name: 'rate', type: 'numeric' },
+  { name: 'note', type: 'text' },
+];
+
+let tables = 0;
+
+async function scanAndAsk(
+  lines: string[],
+  options: { eol?: string; quote?: string; escape?: string | null } = {},
+): Promise<{ scan: RawScan; rows: number; asked: Awaited<ReturnType<typeof profileWithSuspects>> }> {
+  const file = path.join(dir, `case${++tables}.csv`);
+  fs.writeFileSync(file, lines.join(options.eol ?? '\n') + (options.eol ?? '\n'));
+  const table = `scan_${tables}`;
+  const quote = options.quote ?? '"';
+  const escape = options.escape ?? null;
+  const client = await db.pool.connect();
+  try {
+    await client.query(
+      `CREATE TABLE public.${table} (name text, day date, n integer, rate numeric, note text, _load_id bigint DEFAULT 1)`,
+    );
+    await client.query(`SET DateStyle = 'ISO, DMY'`);
+    const scan = new RawScan(
+      COLUMNS.map((c) => ({ ...c, landed: c.type })),
+      { delimiter: ',', quote, escape },
+    );
+    const { rows } = await copyCsvFile(client, {
+      schema: 'public',
+      table,
+      columns: COLUMNS.map((c) => c.name),
+      file,
+      firstLine: 1,
+      lastLine: fs.readFileSync(file, 'utf8').split('\n').length - 1,
+      delimiter: ',',
+      quote,
+      escape,
+      lineSinks: [scan],
+    });
+    const asked = await profileWithSuspects(
+      client,
+      'public',
+      table,
+      '1',
+      COLUMNS,
+      COLUMNS.map((c) => ({ ...c, header: c.name })),
+    );
+    return { scan, rows, asked };
+  } finally {
+    client.release();
+  }
+}
+
+function assertSame(r: Awaited<ReturnType<typeof scanAndAsk>>, suspects: number): void {
+  assert.equal(r.scan.unsure, false);
+  assert.equal(r.scan.records, r.rows, 'one record per row COPY loaded');
+  assert.equal(r.asked.suspects, suspects);
+  assert.equal(r.scan.suspects, r.asked.suspects, 'suspect rows as the table counts them');
+  assert.deepEqual(
+    r.scan.profile(),
+    r.asked.profile,
+    'non-null counts and date ranges as the table has them',
+  );
+}
+
+test('quoted commas, doubled quotes, quoted empties and line breaks inside quotes read as COPY reads them', async () => {
+  const lines = [
+    'Leeds,2024-01-05,1,1.5,plain',
+    '"York, North",05/02/2023,,2,"say ""hi"""',
+    '"",2025-12-31,3,,""',
+    'Hull,1/3/2024,4,-0.5,"two\nlines"',
+    'a"b,c"d,2024-6-7,5,.5,x',
+    '   ,,,,',
+    ',,,,',
+  ];
+  assertSame(await scanAndAsk(lines), 2);
+  assertSame(await scanAndAsk(lines, { eol: '\r\n' }), 2);
+});
+
+test('NaN and Infinity in a number column are suspects; whitespace-only text is blank', async () => {
+  const lines = ['A,2024-01-01,1,NaN,x', 'B,2024-01-02,2, -Infinity ,y', 'C,2024-01-03,3,+4,z', '  ,,,, '];
+  assertSame(await scanAndAsk(lines), 3);
+});
+
+test('another escape character: backslash before a quote or itself', async () => {
+  const lines = ['"a\\"b",2024-02-29,1,1,"c\\\\d"', 'e,2020-01-01,2,2,"f\\g"'];
+  assertSame(await scanAndAsk(lines, { escape: '\\' }), 0);
+});
+
+test('a date in a spelling the scan does not read makes it unsure, so the table is asked', async () => {
+  const r = await scanAndAsk(['A,2024-01-01,1,1,x', 'B, 2024-01-02,2,2,y', 'C,infinity,3,3,z']);
+  assert.equal(r.scan.unsure, true);
+  assert.equal(r.asked.suspects, 1, 'the table still sees the infinite date');
+});

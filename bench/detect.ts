@@ -16,55 +16,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  detectFile,
-  readTableBatches,
-  refineTable,
-  type FileSpec,
-  type PgType,
-} from '../src/engine/index.js';
+import { detectFile, readTableBatches, refineTable, type FileSpec } from '../src/engine/index.js';
 import { isDatawarpError } from '../src/errors.js';
 import { excelAccuracy, nhsAccuracy as nhsAllAccuracy, workbookSpeed } from './detect-workbooks.js';
+import {
+  DUCKDB_FAMILY as FAMILY,
+  PG_FAMILY,
+  type DuckdbSniff as Sniff,
+} from '../test/corpus/duckdb-families.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
 const OUT = path.join(ROOT, 'bench', 'out');
 const MB = Number(process.env.BENCH_MB ?? 100);
-
-const FAMILY: Record<string, string> = {
-  BIGINT: 'int',
-  INTEGER: 'int',
-  HUGEINT: 'int',
-  SMALLINT: 'int',
-  TINYINT: 'int',
-  UBIGINT: 'int',
-  DOUBLE: 'num',
-  FLOAT: 'num',
-  DECIMAL: 'num',
-  DATE: 'date',
-  TIMESTAMP: 'ts',
-  'TIMESTAMP WITH TIME ZONE': 'ts',
-  BOOLEAN: 'bool',
-  VARCHAR: 'text',
-  TIME: 'text',
-};
-const PG_FAMILY: Record<PgType, string> = {
-  integer: 'int',
-  bigint: 'int',
-  numeric: 'num',
-  'double precision': 'num',
-  date: 'date',
-  timestamp: 'ts',
-  boolean: 'bool',
-  text: 'text',
-};
-
-interface Sniff {
-  ok: boolean;
-  delimiter: string;
-  has_header: boolean;
-  columns: { type: string }[];
-}
 
 async function csvAccuracy(): Promise<string> {
   const dir = path.join(CORPUS, 'csv');

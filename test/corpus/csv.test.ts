@@ -10,9 +10,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { detectFile, readTable, refineTable, type FileSpec, type PgType } from '../../src/engine/index.js';
+import { detectFile, readTable, refineTable, type FileSpec } from '../../src/engine/index.js';
 import { isDatawarpError } from '../../src/errors.js';
 import { ROOT } from '../helpers/cli.js';
+import { DUCKDB_FAMILY as FAMILY, PG_FAMILY, type DuckdbSniff as Sniff } from './duckdb-families.js';
 
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
 const CSV = path.join(CORPUS, 'csv');
@@ -171,40 +172,6 @@ const KNOWN_MISSES: Record<string, { aspects: Aspect[]; reason: string }> = {
   },
 };
 
-const FAMILY: Record<string, string> = {
-  BIGINT: 'int',
-  INTEGER: 'int',
-  HUGEINT: 'int',
-  SMALLINT: 'int',
-  TINYINT: 'int',
-  UBIGINT: 'int',
-  DOUBLE: 'num',
-  FLOAT: 'num',
-  DECIMAL: 'num',
-  DATE: 'date',
-  TIMESTAMP: 'ts',
-  'TIMESTAMP WITH TIME ZONE': 'ts',
-  BOOLEAN: 'bool',
-  VARCHAR: 'text',
-  TIME: 'text',
-};
-const PG_FAMILY: Record<PgType, string> = {
-  integer: 'int',
-  bigint: 'int',
-  numeric: 'num',
-  'double precision': 'num',
-  date: 'date',
-  timestamp: 'ts',
-  boolean: 'bool',
-  text: 'text',
-};
-
-interface Sniff {
-  ok: boolean;
-  delimiter: string;
-  has_header: boolean;
-  columns: { name: string; type: string }[];
-}
 interface FileExpectation {
   observed_duckdb_sniff?: Sniff;
   duckdb_test_expectations?: { kind: string; options: string; expected: { row_count?: number } }[];

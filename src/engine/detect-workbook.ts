@@ -20,6 +20,7 @@ import { readWorkbook, type Workbook } from './read/workbook.js';
 import { findTables } from './structure/index.js';
 import type { ColumnSpec, FileSpec, TableSpec } from './table-spec.js';
 import { tableNameFrom } from './table-name.js';
+import { tableOf } from './read-text.js';
 
 /** Workbooks are parsed whole in memory; larger files are refused up front. */
 export const MAX_WORKBOOK_BYTES = 128 * 1024 * 1024;
@@ -246,7 +247,7 @@ export async function* readWorkbookTable(
   tableId: string,
   options: ReadOptions,
 ): AsyncGenerator<Row> {
-  const table = findTable(spec, tableId);
+  const table = tableOf(spec, tableId);
   const bytes = await readWorkbookFile(path);
   const wb = await readWorkbook(bytes, path, table.sheet ? { sheets: [table.sheet] } : {});
   yield* workbookRows(wb, path, table, options);
@@ -254,16 +255,5 @@ export async function* readWorkbookTable(
 
 /** Re-infer a table's types from every row (detection already reads every row of a sheet). */
 export async function refineWorkbookTable(path: string, spec: FileSpec, tableId: string): Promise<TableSpec> {
-  return findTable(spec, tableId);
-}
-
-export function findTable(spec: FileSpec, tableId: string): TableSpec {
-  const table = spec.tables.find((t) => t.id === tableId);
-  if (!table) {
-    throw new DatawarpError('NOT_FOUND', `no table ${tableId} in this file`, {
-      file: spec.file,
-      hint: `tables: ${spec.tables.map((t) => t.id).join(', ') || 'none'}`,
-    });
-  }
-  return table;
+  return tableOf(spec, tableId);
 }

@@ -123,11 +123,13 @@ function buildTable(
   let dataRecords = 0;
   let ragged = 0;
   let lastSeen = firstData;
+  const repeats: number[] = [];
   for (let r = firstData; r <= lastRecord; r++) {
-    if (skip.has(r)) continue;
     const f = head.fields[r]!;
-    if (isBlank(f)) continue;
-    if (headerRecord && region.columns.every((c) => (f[c] ?? '') === (headerRecord[c] ?? ''))) continue;
+    const repeat =
+      headerRecord !== undefined && region.columns.every((c) => (f[c] ?? '') === (headerRecord[c] ?? ''));
+    if (repeat) repeats.push(lineOf(r));
+    if (skip.has(r) || repeat || isBlank(f)) continue;
     dataRecords++;
     lastSeen = r;
     if (f.length !== head.fields[firstData]!.length) ragged++;
@@ -176,6 +178,10 @@ function buildTable(
   });
   const warnings = [...region.warnings, ...context.extraWarnings, ...guesses.flatMap((g) => g.warnings)];
   if (ragged > 0) warnings.push(`${ragged} row(s) in the sample have a different number of fields`);
+  if (repeats.length > 0) {
+    const where = repeats.length <= 3 ? ` (line ${repeats.join(', ')})` : '';
+    warnings.push(`${repeats.length} repeated header row(s) inside the data skipped${where}`);
+  }
   let lastLine = dataRecords === 0 ? lineOf(firstData) - 1 : endLineOf(lastSeen);
   let rowCount = dataRecords;
   if (reachesEnd && context.tailEnd) {

@@ -19,6 +19,12 @@ function visible(ch: string | null): string {
   return { '\t': 'tab', '\n': 'LF', '\r\n': 'CRLF', '\r': 'CR', ' ': 'space' }[ch] ?? `'${ch}'`;
 }
 
+/** One line of at most `max` characters; a cut text ends in `…`, so it is not read as the whole. */
+function clip(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 function renderTableSpec(t: TableSpec, unit: string): string {
   const where = [t.member && `member ${t.member}`, t.sheet && `sheet ${t.sheet}`].filter(Boolean).join(', ');
   const head =
@@ -32,8 +38,8 @@ function renderTableSpec(t: TableSpec, unit: string): string {
       c.type,
       c.nullable ? 'yes' : 'no',
       c.suppressed || '',
-      c.header === c.name ? '' : c.header.replace(/\s+/g, ' ').slice(0, 40),
-      (c.examples ?? []).map((e) => e.replace(/\s+/g, ' ').slice(0, 20)).join(', '),
+      c.header === c.name ? '' : clip(c.header, 40),
+      (c.examples ?? []).map((e) => clip(e, 20)).join(', '),
     ]),
   );
   const warnings = t.warnings.map((w) => `  warning: ${w}`);

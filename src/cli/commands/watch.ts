@@ -18,6 +18,8 @@ import {
 import type { TrackingRow } from '../../warehouse/queries/watch-tracking.js';
 import { withWarehouse, workspaceOf } from '../context.js';
 import { plural, printJson, renderTable } from '../output.js';
+import type { Logger } from 'pino';
+import { jsonLogger } from '../log.js';
 
 /** commander's argument parsers: a bad value is a usage error naming the option. */
 function duration(value: string): number {
@@ -98,7 +100,7 @@ Examples:
             staleClaimMs: Math.max(30_000, opts.interval * 4),
             signal: controller.signal,
             user: currentUser(),
-            onEvent: opts.json ? (e) => console.log(JSON.stringify(eventJson(e))) : printEvent(opts),
+            onEvent: opts.json ? logEvent(jsonLogger('datawarp-watch')) : printEvent(opts),
           });
           if (!opts.json && opts.once) {
             console.log(
@@ -285,6 +287,16 @@ export function describeOutcome(o: FileOutcome): string {
     case 'released':
       return `#${o.id} left in place (${o.reason}): ${name}`;
   }
+}
+
+function logEvent(log: Logger): (e: WatchEvent) => void {
+  return (e) => {
+    const fields = eventJson(e) as Record<string, unknown>;
+    const failed = e.kind === 'problem' || (e.kind === 'file' && e.outcome.kind === 'error');
+    if (failed) log.error(fields, e.kind);
+    else if (e.kind === 'database-down') log.warn(fields, e.kind);
+    else log.info(fields, e.kind);
+  };
 }
 
 function eventJson(e: WatchEvent): unknown {

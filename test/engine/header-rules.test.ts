@@ -96,6 +96,28 @@ test('two long headers that share their first 63 bytes get different names', asy
   );
 });
 
+test('a table whose every header is long and over several lines keeps them all', async () => {
+  const men = `${LONG}\n(men)`;
+  const women = `${LONG}\n(women)`;
+  const body = [
+    [12, 14],
+    [15, 17],
+    [18, 19],
+  ];
+  for (const file of [
+    write('all-long.csv', csv([[men, women], ...body.map((r) => r.map(String))])),
+    workbook('all-long.xlsx', [[men, women], ...body]),
+  ]) {
+    const t = (await detectFile(file)).tables[0]!;
+    assert.deepEqual(
+      t.columns.map((c) => c.header),
+      [men, women].map((h) => h.replace(/\s+/g, ' ')),
+      file,
+    );
+    assert.equal(t.rowCount, 3, file);
+  }
+});
+
 test('a note paragraph beside or below a table is still a note, not a header', async () => {
   const note = 'Notes:\n1. Figures are rounded to the nearest five.\n2. Suppressed values are shown as *.';
   const file = workbook('note-beside.xlsx', [

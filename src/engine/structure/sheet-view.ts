@@ -36,19 +36,26 @@ export class SheetView {
     // A long text over several lines is a note when it stands apart. A header written over
     // several lines (a long question with line breaks) sits in a row beside other cells, over a
     // column that holds values: it heads that column. `Notes:` and `Source:` stay notes anywhere.
-    this.notes.forEach((row, r) =>
-      row.forEach((note, c) => {
-        if (!note || isNoteText(oneLine(grid.rows[r]![c]!.text)) || !this.headsColumn(r, c)) return;
-        row[c] = false;
+    const broken = grid.rows.map((row, r) =>
+      Array.from(row, (cell, c) => this.notes[r]![c]! && !isNoteText(oneLine(cell!.text))),
+    );
+    const heads = broken.map((row, r) =>
+      row.map((b, c) => {
+        if (!b) return false;
+        // beside other headers (filled cells, or long headers like this one) ...
+        const beside = row.filter((x, j) => j !== c && (x || this.classes[r]![j] !== 'empty')).length;
+        // ... over a cell of the column's first row below
+        const below = this.classes[r + 1]?.[c];
+        return beside >= 1 && below !== undefined && below !== 'empty';
+      }),
+    );
+    heads.forEach((row, r) =>
+      row.forEach((head, c) => {
+        if (!head) return;
+        this.notes[r]![c] = false;
         this.classes[r]![c] = classifyCell(grid.rows[r]![c]);
       }),
     );
-  }
-
-  private headsColumn(row: number, col: number): boolean {
-    const beside = (this.classes[row] ?? []).filter((k) => k !== 'empty').length;
-    const below = this.classes[row + 1]?.[col];
-    return beside >= 1 && below !== undefined && below !== 'empty' && !this.notes[row + 1]?.[col];
   }
 
   cls(row: number, col: number): CellClass {

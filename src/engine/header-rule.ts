@@ -11,11 +11,15 @@
  */
 import { classifyText } from './structure/cell-class.js';
 
-/** A plain year 1900-2100, optionally with a note mark (`2023 [note 2]`). */
+/**
+ * A year 1900-2100 written as a number, or a month as YYYYMM (`202311`), optionally with a note
+ * mark (`2023 [note 2]`).
+ */
 function yearOf(text: string): number | null {
   const t = text.replace(/\s*\[[^\]]*\]$/, '').trim();
-  if (!/^\d{4}$/.test(t)) return null;
-  const y = Number(t);
+  const m = /^(\d{4})((0[1-9]|1[0-2]))?$/.exec(t);
+  if (!m) return null;
+  const y = Number(m[1]);
   return y >= 1900 && y <= 2100 ? y : null;
 }
 

@@ -159,6 +159,15 @@ test('years over counts are a header, in a CSV and in a workbook, also with one 
       ],
     ],
     [
+      'months',
+      [
+        ['Org', '202310', '202311'],
+        ['A01', '1200', '1315'],
+        ['A02', '87', '91'],
+        ['A03', '640', '702'],
+      ],
+    ],
+    [
       'decimals',
       [
         ['Org', 'Name', '2023', '2024'],
@@ -179,9 +188,9 @@ test('years over counts are a header, in a CSV and in a workbook, also with one 
       assert.deepEqual(await headerOf(file), table[0], file);
       assert.equal(t.rowCount, table.length - 1, file);
       assert.deepEqual(
-        t.columns.filter((c) => /^\d{4}$/.test(c.header)).map((c) => [c.name, c.type]),
+        t.columns.filter((c) => /^\d{4}(\d\d)?$/.test(c.header)).map((c) => [c.name, c.type]),
         table[0]!
-          .filter((h) => /^\d{4}$/.test(h))
+          .filter((h) => /^\d{4}(\d\d)?$/.test(h))
           .map((h) => [`_${h}`, name === 'decimals' ? 'numeric' : 'integer']),
         file,
       );

@@ -183,9 +183,37 @@ export function* dataRowIndexes(
   }
 }
 
+/**
+ * The last workbook parsed, kept for the read that follows a detect (a load detects, then reads,
+ * and may read again after retyping): parsing is most of a workbook load's time. One entry, keyed
+ * by path, size and mtime, so a changed file is parsed afresh.
+ */
+interface ParsedWorkbook {
+  readonly wb: Workbook;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+let lastParsed: { key: string; parsed: Promise<ParsedWorkbook> } | null = null;
+
+async function parseWorkbook(path: string, sheets?: readonly string[]): Promise<ParsedWorkbook> {
+  const stat = await fs.stat(path);
+  const key = `${path}\0${stat.size}\0${stat.mtimeMs}`;
+  if (lastParsed?.key === key) return lastParsed.parsed;
+  const parsed = readWorkbookFile(path).then(async (bytes) => ({
+    wb: await readWorkbook(bytes, path, sheets ? { sheets } : {}),
+    bytes: bytes.byteLength,
+    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+  }));
+  // a partial parse (one sheet) must not stand in for the whole workbook
+  if (!sheets) lastParsed = { key, parsed };
+  parsed.catch(() => {
+    if (lastParsed?.parsed === parsed) lastParsed = null;
+  });
+  return parsed;
+}
+
 export async function detectWorkbook(path: string, options: DetectOptions = {}): Promise<FileSpec> {
-  const bytes = await readWorkbookFile(path);
-  const wb = await readWorkbook(bytes, path);
+  const { wb, bytes, sha256 } = await parseWorkbook(path);
   const displayName = options.displayName ?? basename(path);
   const titles: string[] = [];
   const tables = workbookTables(wb, path, { displayName, member: null, options, firstId: 1 }, titles);
@@ -193,8 +221,8 @@ export async function detectWorkbook(path: string, options: DetectOptions = {}):
   return {
     file: path,
     format: wb.format,
-    bytes: bytes.byteLength,
-    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+    bytes,
+    sha256,
     encoding: null,
     period: detectPeriod(displayName, title, options.url),
     tables,
@@ -248,8 +276,7 @@ export async function* readWorkbookTable(
   options: ReadOptions,
 ): AsyncGenerator<Row> {
   const table = tableOf(spec, tableId);
-  const bytes = await readWorkbookFile(path);
-  const wb = await readWorkbook(bytes, path, table.sheet ? { sheets: [table.sheet] } : {});
+  const { wb } = await parseWorkbook(path, table.sheet ? [table.sheet] : undefined);
   yield* workbookRows(wb, path, table, options);
 }
 

@@ -153,7 +153,7 @@ export interface CopyCsvInput {
 
 /** Receives one physical line, `buf[start, end)`, without its line break (or a carriage return before it). */
 export interface LineSink {
-  add(buf: Uint8Array, start: number, end: number): void;
+  add(buf: Buffer, start: number, end: number): void;
 }
 
 /**
@@ -185,7 +185,7 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
   const sinks = input.lineSinks ?? [];
   const hashes = sinks.length
     ? {
-        add(buf: Uint8Array, start: number, end: number) {
+        add(buf: Buffer, start: number, end: number) {
           for (const s of sinks) s.add(buf, start, end);
         },
       }

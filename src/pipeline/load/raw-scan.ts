@@ -71,47 +71,95 @@ export class RawScan {
   }
 
   /** One physical line, `buf[start, end)` without its line break. */
-  add(buf: Uint8Array, start: number, end: number): void {
-    const { delimiter, quote, escape } = this;
+  add(buf: Buffer, start: number, end: number): void {
+    const { delimiter, quote } = this;
+    let i = start;
     // the line break belongs to a quoted value
-    if (this.inQuotes) this.push(10);
-    let from = start;
-    for (let i = start; i < end; i++) {
+    if (this.inQuotes) {
+      this.push(10);
+      i = this.quotedPart(buf, i, end);
+      if (this.inQuotes) return;
+      i++; // past the closing quote
+    }
+    // the unquoted part of the current value starts here; a quoted part is copied into `value`
+    let from = i;
+    for (; i < end; i++) {
       const c = buf[i]!;
-      if (this.inQuotes) {
-        if (
-          c === escape &&
-          escape !== quote &&
-          i + 1 < end &&
-          (buf[i + 1] === quote || buf[i + 1] === escape)
-        ) {
-          this.push(buf[++i]!);
-        } else if (c === quote) {
-          if (escape === quote && i + 1 < end && buf[i + 1] === quote) this.push(buf[++i]!);
-          else this.inQuotes = false;
-        } else this.push(c);
-      } else if (c === delimiter) {
-        if (this.quoted) this.endField(this.value, 0, this.valueLength);
-        else this.endField(buf, from, i);
+      if (c === delimiter) {
+        if (this.quoted) {
+          this.append(buf, from, i);
+          this.endField(this.value, 0, this.valueLength);
+        } else this.endField(buf, from, i);
         from = i + 1;
       } else if (c === quote) {
         if (!this.quoted) {
           this.quoted = true;
           this.valueLength = 0;
-          for (let k = from; k < i; k++) this.push(buf[k]!);
         }
+        this.append(buf, from, i);
         this.inQuotes = true;
-      } else if (this.quoted) this.push(c);
+        i = this.quotedPart(buf, i + 1, end);
+        if (this.inQuotes) return;
+        from = i + 1;
+      }
     }
-    if (this.inQuotes) return;
-    if (this.quoted) this.endField(this.value, 0, this.valueLength);
-    else this.endField(buf, from, end);
+    if (this.quoted) {
+      this.append(buf, from, end);
+      this.endField(this.value, 0, this.valueLength);
+    } else this.endField(buf, from, end);
     if (this.field !== this.width) this.unsure = true;
     if (this.recordBlank || this.recordSuspect) this.suspects++;
     this.records++;
     this.field = 0;
     this.recordBlank = true;
     this.recordSuspect = false;
+  }
+
+  /**
+   * Copy a quoted part from `i` into `value`: the position of its closing quote, or `end` with
+   * `inQuotes` still set when the value goes on past this line.
+   */
+  private quotedPart(buf: Buffer, i: number, end: number): number {
+    const { quote, escape } = this;
+    if (escape !== quote) {
+      for (; i < end; i++) {
+        const c = buf[i]!;
+        if (c === escape && i + 1 < end && (buf[i + 1] === quote || buf[i + 1] === escape))
+          this.push(buf[++i]!);
+        else if (c === quote) {
+          this.inQuotes = false;
+          return i;
+        } else this.push(c);
+      }
+      return end;
+    }
+    for (;;) {
+      const q = buf.indexOf(quote, i);
+      if (q < 0 || q >= end) {
+        this.append(buf, i, end);
+        return end;
+      }
+      if (q + 1 < end && buf[q + 1] === quote) {
+        // a doubled quote is one quote character
+        this.append(buf, i, q + 1);
+        i = q + 2;
+        continue;
+      }
+      this.append(buf, i, q);
+      this.inQuotes = false;
+      return q;
+    }
+  }
+
+  private append(buf: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    while (this.valueLength + (to - from) > this.value.length) {
+      const grown = new Uint8Array(this.value.length * 2);
+      grown.set(this.value);
+      this.value = grown;
+    }
+    buf.copy(this.value, this.valueLength, from, to);
+    this.valueLength += to - from;
   }
 
   private push(c: number): void {
@@ -148,20 +196,11 @@ export class RawScan {
 
   /** `YYYY-M-D` or `D/M/YYYY` (as `DateStyle = 'ISO, DMY'` reads them); anything else is unsure. */
   private observeDate(j: number, v: Uint8Array, start: number, end: number): void {
-    let y = -1;
-    let m = -1;
-    let day = -1;
-    const parts = splitDigits(v, start, end);
-    if (parts) {
-      const [a, b, c, sep, widthA, widthC] = parts;
-      if (sep === 0x2d && widthA === 4) [y, m, day] = [a, b, c];
-      else if (sep === 0x2f && widthC === 4 && widthA <= 2) [y, m, day] = [c, b, a];
-    }
-    if (y < 0 || m < 1 || m > 12 || day < 1 || day > 31) {
+    const key = dateKey(v, start, end);
+    if (key < 0) {
       this.unsure = true;
       return;
     }
-    const key = y * 10000 + m * 100 + day;
     if (key < this.minDate[j]!) this.minDate[j] = key;
     if (key > this.maxDate[j]!) this.maxDate[j] = key;
   }
@@ -177,35 +216,46 @@ export class RawScan {
   }
 }
 
-/** Three digit groups joined by one separator used twice: [a, b, c, separator, width of a, width of c]. */
-function splitDigits(
-  v: Uint8Array,
-  start: number,
-  end: number,
-): [number, number, number, number, number, number] | null {
-  const groups: number[] = [];
-  const widths: number[] = [];
+/**
+ * `YYYY-M-D` or `D/M/YYYY` as the number YYYYMMDD, or -1 for any other spelling. No allocation:
+ * it runs once per date cell.
+ */
+function dateKey(v: Uint8Array, start: number, end: number): number {
+  // three digit groups joined by one separator used twice
   let sep = -1;
+  let groups = 0;
+  let a = 0;
+  let widthA = 0;
+  let b = 0;
+  let widthB = 0;
   let value = 0;
   let width = 0;
   for (let i = start; i < end; i++) {
     const c = v[i]!;
     if (c >= 0x30 && c <= 0x39) {
       value = value * 10 + (c - 0x30);
-      width++;
-      if (width > 4) return null;
+      if (++width > 4) return -1;
     } else {
-      if (width === 0 || (sep >= 0 && c !== sep) || (c !== 0x2d && c !== 0x2f)) return null;
+      if (width === 0 || groups === 2 || (c !== 0x2d && c !== 0x2f) || (sep >= 0 && c !== sep)) return -1;
       sep = c;
-      groups.push(value);
-      widths.push(width);
+      if (groups++ === 0) {
+        a = value;
+        widthA = width;
+      } else {
+        b = value;
+        widthB = width;
+      }
       value = 0;
       width = 0;
     }
   }
-  if (width === 0 || groups.length !== 2) return null;
-  if (widths[1]! > 2 || (widths[0]! !== 4 && widths[0]! > 2) || (width !== 4 && width > 2)) return null;
-  return [groups[0]!, groups[1]!, value, sep, widths[0]!, width];
+  if (width === 0 || groups !== 2 || widthB > 2) return -1;
+  const ymd = sep === 0x2d && widthA === 4 && width <= 2;
+  if (!ymd && !(sep === 0x2f && widthA <= 2 && width === 4)) return -1;
+  const y = ymd ? a : value;
+  const d = ymd ? value : a;
+  if (b < 1 || b > 12 || d < 1 || d > 31) return -1;
+  return y * 10000 + b * 100 + d;
 }
 
 function allSpaces(v: Uint8Array, start: number, end: number): boolean {

@@ -4,31 +4,21 @@
  * (engine/infer). Text grids (CSV samples) hold strings only, so strings are read here too.
  */
 import type { Cell } from '../grid.js';
+import { SUPPRESSION_MARKERS } from '../infer/markers.js';
 
 export type CellClass = 'empty' | 'number' | 'date' | 'bool' | 'marker' | 'text';
 
-/** Suppression and not-applicable markers used by UK statistical publications. */
+/**
+ * Cells that stand for a missing value: the suppression markers inference nulls, plus the
+ * "not available" spellings that only matter for layout (they are not data, nor headers).
+ */
 const MARKERS = new Set([
-  ...[
-    '*',
-    'c',
-    'z',
-    'x',
-    '[c]',
-    '[x]',
-    '[z]',
-    '[u]',
-    ':',
-    '..',
-    '.',
-    '-',
-    '–',
-    '—',
-    'n/a',
-    'na',
-    'n.a.',
-    '#n/a',
-  ],
+  ...SUPPRESSION_MARKERS,
+  '.',
+  'n/a',
+  'na',
+  'n.a.',
+  '#n/a',
   // US statistical abstract style: not available, not applicable, withheld, rounds to zero
   ...['(na)', '(x)', '(d)', '(z)', '(s)', '(b)'],
 ]);

@@ -62,15 +62,8 @@ export function copySql(schema: string, table: string, columns: readonly string[
 export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Promise<CopyRowsResult> {
   const sql = copySql(input.schema, input.table, [...input.columns, ...input.constantColumns]);
   const stream = client.query(copyFrom(sql));
-  // errors from the server (bad value, lost connection) surface on the stream at any time
-  let serverError: unknown = null;
-  const failed = new Promise<never>((_, reject) => {
-    stream.on('error', (err) => {
-      serverError = err;
-      reject(err);
-    });
-  });
-  failed.catch(() => undefined);
+  const failure = watchFailure(client, stream);
+  const failed = failure.promise;
 
   const suffix = encodeSuffix(input.constants);
   const pick = input.pick;
@@ -95,7 +88,7 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
       }
       count += batch.length;
       if (buffer.length >= BATCH_CHARS) {
-        if (serverError) throw serverError;
+        if (failure.error) throw failure.error;
         if (signal?.aborted) throw signal.reason;
         const ok = stream.write(buffer);
         buffer = '';
@@ -108,12 +101,12 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
       }
     }
     if (signal?.aborted) throw signal.reason;
-    if (serverError) throw serverError;
+    if (failure.error) throw failure.error;
     stream.end(buffer);
     await Promise.race([once(stream, 'finish'), failed]);
   } catch (err) {
     // the server's own error explains more than ours; our CopyFail's echo explains nothing
-    const cause = serverError ?? err;
+    const cause = failure.error ?? err;
     await abandon(stream, err);
     throw cause;
   }
@@ -121,15 +114,63 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
   return { rows: count };
 }
 
-/** Send CopyFail and wait until the connection is ready for the caller's ROLLBACK. */
+/** How long to wait for the server to answer a CopyFail before leaving it to the caller's ROLLBACK. */
+const ABANDON_WAIT_MS = 5_000;
+
+/**
+ * Send CopyFail and wait until the connection is ready for the caller's ROLLBACK. A connection
+ * the server has cut (restart, failover, pg_terminate_backend) never answers, so the wait is
+ * bounded; the ROLLBACK then fails on the dead connection and the caller sees that error.
+ */
 async function abandon(
   stream: NodeJS.WritableStream & { destroyed: boolean; destroy(e?: Error): void },
   err: unknown,
 ) {
   if (stream.destroyed) return;
   const closed = once(stream, 'close').catch(() => undefined);
-  stream.destroy(err instanceof Error ? err : new Error(String(err)));
-  await closed;
+  try {
+    stream.destroy(err instanceof Error ? err : new Error(String(err)));
+  } catch {
+    return; // the connection is already gone
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ABANDON_WAIT_MS);
+    timer.unref();
+  });
+  await Promise.race([closed, timeout]);
+  clearTimeout(timer);
+}
+
+interface FailureWatch {
+  /** the first error from the server or the connection, once there is one */
+  readonly error: unknown;
+  /** rejects with that error */
+  readonly promise: Promise<never>;
+}
+
+/**
+ * Errors surface on the COPY stream at any time (a bad value, the server ending the COPY); a
+ * connection that drops without one is caught through the client's own `end`, so no wait for
+ * 'drain' or 'finish' can outlive the connection.
+ */
+function watchFailure(client: pg.ClientBase, stream: NodeJS.EventEmitter): FailureWatch {
+  const watch: { error: unknown; promise: Promise<never> } = { error: null, promise: null as never };
+  watch.promise = new Promise<never>((_, reject) => {
+    const fail = (err: unknown) => {
+      if (watch.error !== null) return;
+      watch.error = err;
+      (client as unknown as NodeJS.EventEmitter).off('end', ended);
+      reject(err);
+    };
+    const ended = () => fail(new Error('Connection terminated unexpectedly during COPY'));
+    stream.on('error', fail);
+    (client as unknown as NodeJS.EventEmitter).once('end', ended);
+    stream.once('close', () => (client as unknown as NodeJS.EventEmitter).off('end', ended));
+    stream.once('finish', () => (client as unknown as NodeJS.EventEmitter).off('end', ended));
+  });
+  watch.promise.catch(() => undefined);
+  return watch;
 }
 
 export interface CopyCsvInput {
@@ -173,14 +214,8 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
   ];
   const sql = `COPY ${qualified(input.schema, input.table)} (${cols}) FROM STDIN WITH (${options.join(', ')})`;
   const stream = client.query(copyFrom(sql));
-  let serverError: unknown = null;
-  const failed = new Promise<never>((_, reject) => {
-    stream.on('error', (err) => {
-      serverError = err;
-      reject(err);
-    });
-  });
-  failed.catch(() => undefined);
+  const failure = watchFailure(client, stream);
+  const failed = failure.promise;
   const reader = createReadStream(input.file, { highWaterMark: 1 << 20 });
   const sinks = input.lineSinks ?? [];
   const hashes = sinks.length
@@ -195,7 +230,7 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
   try {
     for await (const chunk of reader as AsyncIterable<Buffer>) {
       if (input.signal?.aborted) throw input.signal.reason;
-      if (serverError) throw serverError;
+      if (failure.error) throw failure.error;
       // find the part of this chunk inside [firstLine, lastLine]
       let from = line >= input.firstLine ? 0 : -1;
       let to = chunk.length;
@@ -243,7 +278,7 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
     await Promise.race([once(stream, 'finish'), failed]);
   } catch (err) {
     reader.destroy();
-    const cause = serverError ?? err;
+    const cause = failure.error ?? err;
     await abandon(stream, err);
     throw cause;
   }

@@ -13,41 +13,12 @@ import * as XLSX from '@e965/xlsx';
 import iconv from 'iconv-lite';
 import { detectFile, readTable, type FileSpec, type TableSpec } from '../src/engine/index.js';
 import { isDatawarpError } from '../src/errors.js';
+import { parseExcelCsv } from '../test/corpus/excel-export-csv.js';
 
 interface ExcelWorkbook {
   file: string;
   sheets: { index: number; name: string }[];
   expected_content: { kind: string; exports?: Record<string, { sheet_index: number; csv: string }[]> };
-}
-
-function parseCsv(bytes: Buffer): string[][] {
-  const text = iconv.decode(bytes, 'win1252');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
 }
 
 const asExported = (s: string) =>
@@ -99,7 +70,7 @@ export async function excelAccuracy(corpus: string): Promise<string> {
     if (!exports) continue;
     for (const { sheet_index, csv } of exports['2016'] ?? exports['2011'] ?? []) {
       const name = wb.sheets.find((s) => s.index === sheet_index)?.name;
-      const rows = parseCsv(fs.readFileSync(path.join(dir, csv)));
+      const rows = parseExcelCsv(fs.readFileSync(path.join(dir, csv)));
       const tables = spec.tables.filter((t) => t.sheet === name && t.kind === 'data');
       sheets++;
       let ok = true;
@@ -195,10 +166,14 @@ export async function workbookSpeed(out: string, rows: number): Promise<string[]
   const [, base] = await time(() =>
     XLSX.read(fs.readFileSync(file), { dense: true, cellNF: true, cellText: true }),
   );
-  const [spec, detect] = await time(() => detectFile(file));
+  const [, detect] = await time(() => detectFile(file));
+  // the read after a detect reuses the parsed workbook (as `datawarp extract` does in one
+  // process), so extract is timed as both together, on a fresh mtime so nothing is cached
+  fs.utimesSync(file, new Date(), new Date());
   const [n, extract] = await time(async () => {
+    const again = await detectFile(file);
     let k = 0;
-    for await (const _ of readTable(file, spec, spec.tables[0]!.id, { values: 'typed' })) k++;
+    for await (const _ of readTable(file, again, again.tables[0]!.id, { values: 'typed' })) k++;
     return k;
   });
   const rate = (s: number) => `${(mb / s).toFixed(1).padStart(5)} MB/s`;
@@ -206,6 +181,6 @@ export async function workbookSpeed(out: string, rows: number): Promise<string[]
     `workbook speed on ${mb.toFixed(1)} MB xlsx, ${n.toLocaleString('en-GB')} rows (${path.basename(file)})`,
     `  baseline SheetJS parse     ${rate(base)}  ${base.toFixed(2)} s`,
     `  detect (detectFile)        ${rate(detect)}  ${detect.toFixed(2)} s  ratio ${(detect / base).toFixed(2)}`,
-    `  extract typed              ${rate(extract)}  ${extract.toFixed(2)} s  ratio ${(extract / base).toFixed(2)}`,
+    `  extract typed (+ detect)   ${rate(extract)}  ${extract.toFixed(2)} s  ratio ${(extract / base).toFixed(2)}`,
   ];
 }

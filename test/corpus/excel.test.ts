@@ -14,6 +14,7 @@ import { detectFile, readTable, type FileSpec, type TableSpec } from '../../src/
 import { readWorkbook } from '../../src/engine/read/workbook.js';
 import { DatawarpError } from '../../src/errors.js';
 import { ROOT } from '../helpers/cli.js';
+import { parseExcelCsv } from './excel-export-csv.js';
 
 const EXCEL = path.resolve(ROOT, '..', 'shared', 'corpus', 'excel');
 const corpusMissing = !fs.existsSync(path.join(EXCEL, 'manifest.json'));
@@ -36,37 +37,6 @@ interface Workbook {
 const manifest: { workbooks: Workbook[] } = corpusMissing
   ? { workbooks: [] }
   : JSON.parse(fs.readFileSync(path.join(EXCEL, 'manifest.json'), 'utf8'));
-
-/** RFC 4180 with CRLF, as Excel writes it; Windows-1252 bytes. */
-function parseCsv(bytes: Buffer): string[][] {
-  const text = iconv.decode(bytes, 'win1252');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
-}
 
 async function extract(file: string, spec: FileSpec, table: TableSpec): Promise<string[][]> {
   const out: string[][] = [];
@@ -199,7 +169,7 @@ for (const wb of withExports) {
     }
     for (const { sheet_index, csv } of chosen) {
       const sheet = wb.sheets.find((s) => s.index === sheet_index)!;
-      const rows = parseCsv(fs.readFileSync(path.join(EXCEL, csv)));
+      const rows = parseExcelCsv(fs.readFileSync(path.join(EXCEL, csv)));
       const tables = spec.tables.filter((t) => t.sheet === sheet.name);
       const nonEmpty = rows.filter((r) => r.some((c) => c.trim() !== '')).length;
       if (nonEmpty === 0) {

@@ -6,7 +6,13 @@ import { test } from 'node:test';
 import * as XLSX from '@e965/xlsx';
 import pg from 'pg';
 import { registerSource } from '../../src/lifecycle/registry.js';
-import { approveFile, rejectFile, runWatcher, type WatchEvent } from '../../src/pipeline/watch/index.js';
+import {
+  approveFile,
+  rejectFile,
+  runWatcher,
+  type WatchEvent,
+  type WatchOptions,
+} from '../../src/pipeline/watch/index.js';
 import { ensureDropTree } from '../../src/pipeline/watch/tree.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -33,21 +39,32 @@ function drop(root: string, leaf: string, name: string, content: string | Buffer
 }
 
 /** Run a watcher until every file present is dealt with; returns its events. */
+/** The watcher as the tests run it: short interval, few checks, one watcher per run. */
+function watchOptions(root: string): WatchOptions {
+  return {
+    root,
+    intervalMs: INTERVAL,
+    stableChecks: CHECKS,
+    once: true,
+    review: false,
+    keepBackups: 5,
+    staleClaimMs: 30_000,
+    signal: new AbortController().signal,
+    user: 'tester',
+  };
+}
+
 async function watchOnce(
   root: string,
   extra: { review?: boolean; keepBackups?: number; pool?: pg.Pool; signal?: AbortSignal } = {},
 ): Promise<WatchEvent[]> {
   const events: WatchEvent[] = [];
   await runWatcher(extra.pool ?? db.pool, {
-    root,
-    intervalMs: INTERVAL,
-    stableChecks: CHECKS,
+    ...watchOptions(root),
     once: true,
     review: extra.review ?? false,
     keepBackups: extra.keepBackups ?? 5,
-    staleClaimMs: 30_000,
     signal: extra.signal ?? new AbortController().signal,
-    user: 'tester',
     onEvent: (e) => events.push(e),
   });
   return events;
@@ -307,15 +324,9 @@ test('a file written slowly in chunks is not picked up until it stops changing',
   const controller = new AbortController();
   const events: WatchEvent[] = [];
   const running = runWatcher(db.pool, {
-    root,
-    intervalMs: INTERVAL,
-    stableChecks: CHECKS,
+    ...watchOptions(root),
     once: false,
-    review: false,
-    keepBackups: 5,
-    staleClaimMs: 30_000,
     signal: controller.signal,
-    user: 'tester',
     onEvent: (e) => events.push(e),
   });
   const file = path.join(root, STG_APPEND, 'readings.csv');
@@ -347,15 +358,9 @@ test('a restarted watcher resumes a file that was waiting; a deleted file is for
   // the first watcher stops after two checks: before the file is stable
   const controller = new AbortController();
   const first = runWatcher(db.pool, {
-    root,
-    intervalMs: INTERVAL,
-    stableChecks: CHECKS,
+    ...watchOptions(root),
     once: false,
-    review: false,
-    keepBackups: 5,
-    staleClaimMs: 30_000,
     signal: controller.signal,
-    user: 'tester',
   });
   await new Promise((r) => setTimeout(r, INTERVAL * 2.2));
   controller.abort();
@@ -513,15 +518,9 @@ test('the database dropping the watcher`s connections mid-load: retried, loaded 
   pool.on('error', () => undefined);
   const events: WatchEvent[] = [];
   const watching = runWatcher(pool, {
-    root,
-    intervalMs: INTERVAL,
-    stableChecks: CHECKS,
+    ...watchOptions(root),
     once: true,
-    review: false,
-    keepBackups: 5,
-    staleClaimMs: 30_000,
     signal: new AbortController().signal,
-    user: 'tester',
     onEvent: (e) => events.push(e),
   });
   // as a server restart or failover would: end every session of the watcher during its COPY
@@ -659,15 +658,9 @@ test('the database unreachable for a while: the watcher backs off, then carries 
   const controller = new AbortController();
   const events: WatchEvent[] = [];
   const watching = runWatcher(pool, {
-    root,
-    intervalMs: INTERVAL,
-    stableChecks: CHECKS,
+    ...watchOptions(root),
     once: false,
-    review: false,
-    keepBackups: 5,
-    staleClaimMs: 30_000,
     signal: controller.signal,
-    user: 'tester',
     onEvent: (e) => events.push(e),
   });
   await new Promise((r) => setTimeout(r, INTERVAL * 2));
@@ -704,15 +697,9 @@ test('a move that fails after the commit is reported; the load stands and the fi
   const file = drop(root, STG_APPEND, 'gauges.csv', 'gauge,level\nG1,3\n');
   const events: WatchEvent[] = [];
   await runWatcher(db.pool, {
-    root,
-    intervalMs: INTERVAL,
-    stableChecks: CHECKS,
+    ...watchOptions(root),
     once: true,
-    review: false,
-    keepBackups: 5,
-    staleClaimMs: 30_000,
     signal: new AbortController().signal,
-    user: 'tester',
     onEvent: (e) => {
       events.push(e);
       if (e.kind !== 'detected') return;

@@ -97,9 +97,24 @@ export function createTableSql(schema: string, table: string, columns: readonly 
 /**
  * Replace-by-file-and-period and validation select a load's rows by `_load_id`. Loads append, so
  * load ids follow the physical order and a BRIN index (tiny, built in one cheap pass) finds them.
+ * A table holding one load has nothing to tell apart, so the index comes with its second load.
  */
 export function lineageIndexSql(schema: string, table: string): string {
   return `CREATE INDEX ON ${qualified(schema, table)} USING brin (${quoteIdent('_load_id')})`;
+}
+
+/** Whether an index of the table starts with `_load_id` (however it was named). */
+export async function hasLineageIndex(
+  client: pg.ClientBase,
+  schema: string,
+  table: string,
+): Promise<boolean> {
+  const { rows } = await client.query(
+    `SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+      WHERE i.indrelid = $1::regclass AND a.attname = '_load_id'`,
+    [qualified(schema, table)],
+  );
+  return rows.length > 0;
 }
 
 export function addColumnsSql(schema: string, table: string, columns: readonly ColumnDef[]): string {

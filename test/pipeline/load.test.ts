@@ -216,8 +216,14 @@ test('replace swaps only the rows of the same file key and period; siblings and 
 
 test('append adds rows; fullload replaces the whole table', async () => {
   await register('refdata', { loadMode: 'append' });
+  const indexes = async () =>
+    (await q<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'tbl_refdata'`)).map(
+      (r) => r.def.replace(/^.* USING /, ''),
+    );
   await loadTable(db.pool, memorySource(monthly('2025-10', 'orgs', 11)), opts('refdata'));
+  assert.deepEqual(await indexes(), [], 'a table holding one load needs no index to find it');
   await loadTable(db.pool, memorySource(monthly('2025-11', 'orgs', 13)), opts('refdata'));
+  assert.deepEqual(await indexes(), ['brin (_load_id)'], 'its second load brings the lineage index');
   const { n } = await one<{ n: string }>('SELECT count(*) AS n FROM staging.tbl_refdata');
   assert.equal(n, '24');
   const full = await loadTable(

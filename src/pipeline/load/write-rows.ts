@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { TableSpec } from '../../engine/table-spec.js';
 import { copyCsvFile, copyRows, type LineSink } from '../../warehouse/copy.js';
 import {
+  hasLineageIndex,
   lineageConstantsSql,
   lineageDefaultsSql,
   lineageIndexSql,
@@ -157,8 +158,10 @@ export async function writeRows(
           onProgress: progress,
         });
       }
-      // a new table gets its index after the rows: one bulk build instead of a million inserts
-      if (plan.kind === 'create') await client.query(lineageIndexSql(schema, table));
+      // the table's second load (a fullload leaves one) brings the index: one bulk build after
+      // the rows instead of one insert per row, and none at all for a table that only holds one load
+      if (plan.kind !== 'create' && mode !== 'fullload' && !(await hasLineageIndex(client, schema, table)))
+        await client.query(lineageIndexSql(schema, table));
       await client.query('RELEASE SAVEPOINT datawarp_load');
       return { plan, spec, refined, path, rows: result.rows, deleted, profile, duplicates };
     } catch (err) {

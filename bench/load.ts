@@ -170,6 +170,7 @@ async function compare(
   const floors: number[] = [];
   const loads: number[] = [];
   const rss: number[] = [];
+  const phases: Record<string, number>[] = [];
   let how = '';
   let summary = '';
   for (let i = 0; i < repeat; i++) {
@@ -201,7 +202,15 @@ async function compare(
     const load = await runDatawarp([...workspaceArgs, 'load', file, '--source', source, '--json'], env);
     loads.push(load.seconds);
     rss.push(load.rss);
-    const result = JSON.parse(load.stdout) as { rowsLoaded: number; status: string; readPath: string };
+    const result = JSON.parse(load.stdout) as {
+      rowsLoaded: number;
+      status: string;
+      readPath: string;
+      durationMs: number;
+      timings: Record<string, number>;
+    };
+    // what the load's own clock does not see: starting Node, loading modules, opening the database, exiting
+    phases.push({ startAndExitMs: load.seconds * 1000 - result.durationMs, ...result.timings });
     await dropLoaded(url, source);
     summary = `${result.rowsLoaded.toLocaleString('en-GB')} rows, ${result.status}, ${result.readPath} path`;
   }
@@ -219,6 +228,10 @@ async function compare(
   // on a shared machine the load of the moment moves both timings of a round together
   const paired = median(loads.map((x, i) => x / bases[i]!));
   console.log(`  median of per-round ratios (load / baseline of the same round): ${paired.toFixed(2)}x`);
+  const where = Object.keys(phases[0] ?? {}).map(
+    (k) => `${k.replace(/Ms$/, '')} ${(median(phases.map((p) => p[k]!)) / 1000).toFixed(2)} s`,
+  );
+  console.log(`  where the load's time goes (medians): ${where.join(', ')}`);
   if (floors.length) {
     const f = median(floors);
     console.log(

@@ -48,6 +48,13 @@ test('first load creates the typed table with lineage and commits event, validat
   assert.equal(r.status, 'completed');
   assert.equal(r.created, true);
   assert.equal(r.rowsLoaded, 25);
+  const t = r.timings;
+  assert.ok(t.writeMs > 0 && t.prepareMs >= 0 && t.checksMs >= 0 && t.commitMs >= 0, JSON.stringify(t));
+  assert.equal(
+    t.prepareMs + t.writeMs + t.checksMs + t.commitMs,
+    r.durationMs,
+    'the phases add up to the whole',
+  );
   const cols = await q<{ column_name: string; data_type: string }>(
     `SELECT column_name, data_type FROM information_schema.columns
       WHERE table_schema = 'staging' AND table_name = 'tbl_gp_practices' ORDER BY ordinal_position`,

@@ -28,7 +28,7 @@ import { describeFailure } from './failure.js';
 import { notesFor } from './notes.js';
 import { recordColumnMetadata, recordSchemaChanges, recordSuccess, suppressedCells } from './record.js';
 import { fileKeyOf, resolveLoadTarget, type LoadTarget } from './target.js';
-import type { LoadResult, LoadTableOptions, TableSource } from './types.js';
+import type { LoadResult, LoadTableOptions, LoadTimings, TableSource } from './types.js';
 import { writeRows } from './write-rows.js';
 
 /**
@@ -121,6 +121,7 @@ async function loadWithClient(
       }
     }
     const loadedAt = clock[0]!.now;
+    const writing = Date.now();
     const today = opts.today ?? clock[0]!.today;
     const existing = await describeTable(client, schema, table);
     const held = target.source
@@ -141,6 +142,7 @@ async function loadWithClient(
     });
     spec = written.spec;
     const { plan } = written;
+    const checking = Date.now();
     if (opts.signal?.aborted) throw opts.signal.reason;
 
     const who = { sourceCode: opts.sourceCode, loadId, user: opts.user, schema, table };
@@ -209,7 +211,7 @@ async function loadWithClient(
       spec,
       spec_hash: specHash(spec),
     };
-    const result: Omit<LoadResult, 'status' | 'durationMs'> = {
+    const result: Omit<LoadResult, 'status' | 'durationMs' | 'timings'> = {
       ...base,
       loadId,
       created: plan.kind === 'create',
@@ -232,6 +234,8 @@ async function loadWithClient(
       notes,
     };
 
+    const committing = Date.now();
+    const finished = () => elapsed(started, [writing, checking, committing]);
     if (status === 'fail' && target.enforce) {
       await client.query('ROLLBACK');
       inTransaction = false;
@@ -257,7 +261,7 @@ async function loadWithClient(
         columnsAdded: [],
         columnsWidened: [],
         schemaChangeId: null,
-        durationMs: Date.now() - started,
+        ...finished(),
         notes: [...notes, message],
       };
     }
@@ -281,7 +285,7 @@ async function loadWithClient(
     if (opts.signal?.aborted) throw opts.signal.reason;
     await client.query('COMMIT');
     inTransaction = false;
-    return { ...result, status: 'completed', durationMs: Date.now() - started };
+    return { ...result, status: 'completed', ...finished() };
   } catch (err) {
     if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
     const cancelled = isCancellation(err, opts.signal);
@@ -352,9 +356,21 @@ async function skipIfLoaded(
     validation: [],
     validationStatus: null,
     validationEnforced: target.enforce,
-    durationMs: Date.now() - started,
+    ...elapsed(started, []),
     notes: [note],
   };
+}
+
+/**
+ * The load's duration and its phases, from the moments the phases after preparing began
+ * (writing, checking, committing); the last runs until now, a phase not reached takes no time.
+ */
+function elapsed(started: number, marks: readonly number[]): { durationMs: number; timings: LoadTimings } {
+  const ends = [...marks, Date.now()];
+  const [prepareMs = 0, writeMs = 0, checksMs = 0, commitMs = 0] = ends.map(
+    (end, i) => end - (i === 0 ? started : ends[i - 1]!),
+  );
+  return { durationMs: ends.at(-1)! - started, timings: { prepareMs, writeMs, checksMs, commitMs } };
 }
 
 /** The shape of the table as loaded: a changed hash between loads is schema drift. */

@@ -55,6 +55,13 @@ export interface LoadTableOptions {
   readonly today?: string;
 }
 
+export interface LoadTimings {
+  readonly prepareMs: number;
+  readonly writeMs: number;
+  readonly checksMs: number;
+  readonly commitMs: number;
+}
+
 export type LoadStatus = 'completed' | 'skipped' | 'rolled_back';
 
 export interface LoadResult {
@@ -90,6 +97,9 @@ export interface LoadResult {
   readonly validationStatus: GateStatus | null;
   readonly validationEnforced: boolean;
   readonly durationMs: number;
+  /** where `durationMs` went (ms): fetch, detection and connecting; rows in (DDL, deletes, COPY,
+   *  index); gates and audit rows; commit. Zero for a phase the load did not reach. */
+  readonly timings: LoadTimings;
   /** plain sentences for the summary (skips, holds, warnings) */
   readonly notes: readonly string[];
 }

@@ -12,9 +12,9 @@ import {
 } from '../warehouse/queries/sources.js';
 import { listLoadEvents, type LoadEventRow } from '../warehouse/queries/load-events.js';
 import { inTransaction } from '../warehouse/warehouse.js';
+import { LOAD_MODES } from './load-modes.js';
 
-export const LOAD_MODES = ['append', 'replace', 'fullload'] as const;
-export type LoadMode = (typeof LOAD_MODES)[number];
+export { LOAD_MODES, type LoadMode } from './load-modes.js';
 
 /** `tbl_` + code must fit PostgreSQL's 63-byte identifiers, so codes stop at 59 characters. */
 export const SOURCE_CODE_PATTERN = /^[a-z][a-z0-9_]{0,58}$/;

@@ -182,6 +182,20 @@ test('a value that no longer fits widens the column integer → bigint → numer
     `SELECT value AS v FROM staging.tbl_widen WHERE value = '9000000000'`,
   )) as [{ v: string }];
   assert.equal(v, '9000000000', 'earlier rows keep their values through every widening');
+  // the first load's lineage lives in the catalog until a rewrite writes it into the rows
+  const lineage = await q<{ file: string; n: string }>(
+    `SELECT _source_file AS file, count(*) AS n FROM staging.tbl_widen GROUP BY 1 ORDER BY 1`,
+  );
+  assert.deepEqual(
+    lineage.map((l) => [l.file, Number(l.n)]),
+    [
+      ['w_big.csv', 11],
+      ['w_int.csv', 10],
+      ['w_num.csv', 11],
+      ['w_txt.csv', 11],
+    ],
+    'every load keeps its own lineage through every rewrite',
+  );
   const changes = await q<{ details: { from: string; to: string } }>(
     `SELECT details FROM datawarp.tbl_schema_changes WHERE source_code = 'widen' AND change_type = 'widen_type' ORDER BY change_id`,
   );

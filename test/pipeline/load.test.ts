@@ -85,6 +85,14 @@ test('first load creates the typed table with lineage and commits event, validat
   assert.equal(row!._period_start, '2025-11-01');
   assert.equal(row!._period_end, '2025-11-30');
   assert.equal(row!._source_file, 'gp_practices_2025_11.csv');
+  const stored = await q<{ attname: string }>(
+    `SELECT attname FROM pg_attribute WHERE attrelid = 'staging.tbl_gp_practices'::regclass AND atthasmissing ORDER BY attnum`,
+  );
+  assert.deepEqual(
+    stored.map((a) => a.attname),
+    ['_load_id', '_loaded_at', '_period', '_period_start', '_period_end', '_source_file'],
+    "a first load's lineage is kept once in the catalog, not written into every row",
+  );
 
   const [event] = await q<Record<string, unknown>>(
     'SELECT * FROM datawarp.tbl_load_events WHERE load_id = $1',

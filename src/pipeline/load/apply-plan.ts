@@ -10,7 +10,10 @@ import { qualified, quoteIdent } from '../../warehouse/identifiers.js';
 import type { TablePlan } from './plan.js';
 import type { LoadMode } from './types.js';
 
-/** The DDL of a plan: create the table, or widen and add columns. */
+/**
+ * The DDL of a plan: create the table, or widen and add columns. A new table gets its lineage
+ * columns after its rows (`addLineageSql`), so it is created without them.
+ */
 export async function applyPlan(
   client: pg.ClientBase,
   schema: string,
@@ -19,7 +22,7 @@ export async function applyPlan(
 ): Promise<void> {
   switch (plan.kind) {
     case 'create':
-      await client.query(createTableSql(schema, table, plan.columns));
+      await client.query(createTableSql(schema, table, plan.columns, { lineage: false }));
       await comment(client, schema, table, plan.columns);
       return;
     case 'evolve':

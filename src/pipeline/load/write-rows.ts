@@ -2,11 +2,11 @@ import type pg from 'pg';
 import type { TableSpec } from '../../engine/table-spec.js';
 import { copyCsvFile, copyRows, type LineSink } from '../../warehouse/copy.js';
 import {
+  addLineageSql,
   hasLineageIndex,
-  lineageConstantsSql,
   lineageDefaultsSql,
   lineageIndexSql,
-  lineageSettingsSql,
+  lineageSettings,
   LINEAGE_COLUMN_DEFS,
   type ColumnDef,
 } from '../../warehouse/ddl.js';
@@ -66,7 +66,15 @@ export async function writeRows(
   let plan: TablePlan;
   let profile: ColumnProfile[] | undefined;
   let duplicates: { extra: number; complete: boolean } | undefined;
-  const lineage = [loadId, period?.code ?? null, period?.start ?? null, period?.end ?? null, src.file.name];
+  // this load's lineage values, in LINEAGE_COLUMN_DEFS order
+  const lineage = [
+    loadId,
+    loadedAt,
+    period?.code ?? null,
+    period?.start ?? null,
+    period?.end ?? null,
+    src.file.name,
+  ];
   for (;;) {
     await client.query('SAVEPOINT datawarp_load');
     profile = undefined;
@@ -93,15 +101,19 @@ export async function writeRows(
     }
     try {
       await applyPlan(client, schema, table, plan);
-      const deleted = await clearForMode(client, {
-        schema,
-        table,
-        mode,
-        period: period?.code ?? null,
-        fileKey,
-        loadId,
-        sourceCode: opts.sourceCode,
-      });
+      const created = plan.kind === 'create';
+      // a table made just now holds nothing to clear (nor yet the lineage columns that say what)
+      const deleted = created
+        ? 0
+        : await clearForMode(client, {
+            schema,
+            table,
+            mode,
+            period: period?.code ?? null,
+            fileKey,
+            loadId,
+            sourceCode: opts.sourceCode,
+          });
       const expected = spec.rowCount || null;
       const progress = opts.onProgress ? (n: number) => opts.onProgress!(n, expected) : undefined;
       let result: { rows: number };
@@ -119,8 +131,7 @@ export async function writeRows(
         if (spec.columns.every((c) => headerCouldLoad(c))) scan.unsure = true;
         result = await copyRaw(client, {
           lineSinks: lineHashes ? [lineHashes, scan] : [scan],
-          created: plan.kind === 'create',
-          loadedAt,
+          created,
           schema,
           table,
           spec,
@@ -151,12 +162,13 @@ export async function writeRows(
           table,
           columns: loadCols.map((c) => c.spec.name),
           pick: identity(loadCols, spec.columns.length) ? null : loadCols.map((c) => c.index),
-          constantColumns: LINEAGE_COLUMN_DEFS.map((c) => c.name),
-          constants: [loadId, loadedAt, ...lineage.slice(1)],
+          constantColumns: created ? [] : LINEAGE_COLUMN_DEFS.map((c) => c.name),
+          constants: created ? [] : lineage,
           batches: src.read(spec, opts.signal),
           signal: opts.signal,
           onProgress: progress,
         });
+        if (created) await addLineage(client, schema, table, lineage);
       }
       // the table's second load (a fullload leaves one) brings the index: one bulk build after
       // the rows instead of one insert per row, and none at all for a table that only holds one load
@@ -192,14 +204,9 @@ async function copyRaw(
     lineSinks: readonly LineSink[];
     /** the table was created by this load */
     created: boolean;
-    loadedAt: string;
   },
 ): Promise<{ rows: number }> {
-  if (q.created) {
-    await client.query(
-      lineageConstantsSql(q.schema, q.table, [q.lineage[0]!, q.loadedAt, ...q.lineage.slice(1)]),
-    );
-  } else {
+  if (!q.created) {
     const { rows: defaults } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
         WHERE d.adrelid = $1::regclass AND a.attname = '_load_id'`,
@@ -207,7 +214,7 @@ async function copyRaw(
     );
     // tables made before lineage defaults existed get them once
     if (!defaults[0]?.n) await client.query(lineageDefaultsSql(q.schema, q.table));
-    await client.query(lineageSettingsSql(), [...q.lineage]);
+    await client.query(lineageSettings(q.lineage));
   }
   // day-first, like datawarp's reader, for the rare non-ISO date PostgreSQL accepts
   await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
@@ -226,8 +233,19 @@ async function copyRaw(
     onProgress: q.progress,
     lineSinks: q.lineSinks,
   });
-  if (q.created) await client.query(lineageDefaultsSql(q.schema, q.table));
+  if (q.created) await addLineage(client, q.schema, q.table, q.lineage);
   return copied;
+}
+
+/** A new table's lineage, added after its first rows (`addLineageSql`), and the defaults later loads use. */
+async function addLineage(
+  client: pg.ClientBase,
+  schema: string,
+  table: string,
+  values: readonly (string | null)[],
+): Promise<void> {
+  await client.query(addLineageSql(schema, table, values));
+  await client.query(lineageDefaultsSql(schema, table));
 }
 
 /** Detection saw only part of this table (its row count is an estimate). */

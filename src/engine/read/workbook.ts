@@ -15,6 +15,7 @@ import * as XLSX from '@e965/xlsx';
 import { DatawarpError } from '../../errors.js';
 import type { Cell, CellRange, Grid } from '../grid.js';
 import { excelSerialToIso } from '../infer/excel.js';
+import { sniffMarkup } from '../sniff/markup.js';
 import { checkZipBounds, DEFAULT_LIMITS, type ZipLimits } from './zip-bounds.js';
 
 export type WorkbookFormat = 'xlsx' | 'xls' | 'ods';
@@ -37,22 +38,6 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
-}
-
-/**
- * Old publications' `.xls` files are often an HTML table or Excel 2003 XML (SpreadsheetML):
- * markup that Excel opens as a workbook. 'page' is HTML with no table (an error or landing page).
- */
-export function sniffMarkup(bytes: Uint8Array): 'workbook' | 'page' | null {
-  const head = Buffer.from(bytes.subarray(0, 65536))
-    .toString('latin1')
-    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
-    .trimStart();
-  if (!head.startsWith('<')) return null;
-  const lower = head.toLowerCase();
-  if (lower.includes('urn:schemas-microsoft-com:office:spreadsheet') || lower.includes('<table'))
-    return 'workbook';
-  return /^<(!doctype html|html)/.test(lower) ? 'page' : null;
 }
 
 /** The workbook format from the first bytes, or null when the bytes are no workbook container. */

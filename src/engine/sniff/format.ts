@@ -6,8 +6,8 @@
  */
 import { open } from 'node:fs/promises';
 import { DatawarpError } from '../../errors.js';
-import { sniffMarkup } from '../read/workbook.js';
 import type { FileFormat } from '../table-spec.js';
+import { sniffMarkup } from './markup.js';
 
 const PROBE_BYTES = 64 * 1024;
 

@@ -5,8 +5,6 @@
 import { DatawarpError } from '../errors.js';
 import type { DetectFile, DetectOptions, ReadOptions, ReadTable, RefineTable, Row } from './api.js';
 import { detectText } from './detect-text.js';
-import { detectWorkbook, readWorkbookTable, refineWorkbookTable } from './detect-workbook.js';
-import { zipReader } from './detect-zip.js';
 import { readText, readTextBatches, refineText } from './read-text.js';
 import { sniffFormat } from './sniff/format.js';
 import type { FileFormat, FileSpec, TableSpec } from './table-spec.js';
@@ -33,11 +31,26 @@ export interface FormatReader {
   refine(path: string, spec: FileSpec, tableId: string): Promise<TableSpec>;
 }
 
-const workbookReader: FormatReader = {
-  detect: detectWorkbook,
-  read: readWorkbookTable,
-  refine: refineWorkbookTable,
-};
+/**
+ * A reader whose module is imported the first time a file of its format is read: the workbook
+ * and ZIP readers bring SheetJS and yauzl, which a CSV load should not pay for at start-up.
+ */
+function lazyReader(load: () => Promise<FormatReader>): FormatReader {
+  let reader: Promise<FormatReader> | undefined;
+  const loaded = () => (reader ??= load());
+  return {
+    detect: async (...args) => (await loaded()).detect(...args),
+    async *read(...args) {
+      yield* (await loaded()).read(...args);
+    },
+    refine: async (...args) => (await loaded()).refine(...args),
+  };
+}
+
+const workbookReader = lazyReader(async () => {
+  const { detectWorkbook, readWorkbookTable, refineWorkbookTable } = await import('./detect-workbook.js');
+  return { detect: detectWorkbook, read: readWorkbookTable, refine: refineWorkbookTable };
+});
 
 /** One reader per format; a format without one is refused with FILE_UNSUPPORTED. */
 export const READERS: Partial<Record<FileFormat, FormatReader>> = {
@@ -45,7 +58,7 @@ export const READERS: Partial<Record<FileFormat, FormatReader>> = {
   xlsx: workbookReader,
   xls: workbookReader,
   ods: workbookReader,
-  zip: zipReader(readerFor),
+  zip: lazyReader(async () => (await import('./detect-zip.js')).zipReader(readerFor)),
 };
 
 function readerFor(format: FileFormat, path: string): FormatReader {

@@ -4,10 +4,18 @@
  * statistical detector (chardet). Western single-byte guesses become Windows-1252, a superset of
  * ISO-8859-1 that also maps `–` and `£` as Windows writes them.
  */
-import chardet from 'chardet';
+import type * as Chardet from 'chardet';
+import type Iconv from 'iconv-lite';
 import { isAscii } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import { DatawarpError } from '../../errors.js';
+
+const require = createRequire(import.meta.url);
+let chardetLib: typeof Chardet | undefined;
+let iconvLib: typeof Iconv | undefined;
+// loaded on first use: UTF-8 text, the usual case, needs neither, so its loads skip their start-up
+const chardet = () => (chardetLib ??= require('chardet') as typeof Chardet);
+const iconv = () => (iconvLib ??= require('iconv-lite') as typeof Iconv);
 
 export interface EncodingGuess {
   /** an iconv-lite name: `utf-8`, `utf-16le`, `windows-1252`, ... */
@@ -131,11 +139,11 @@ function looksEuc(b: Buffer): boolean {
 }
 
 function chooseLegacy(sample: Buffer): { encoding: string; confidence: number } {
-  const candidates = chardet.analyse(sample);
+  const candidates = chardet().analyse(sample);
   const top = candidates[0];
   const name = top?.name.toLowerCase() ?? 'windows-1252';
   const confidence = (top?.confidence ?? 30) / 100;
-  if (top && top.confidence >= CONFIDENT && !LATIN.test(name) && iconv.encodingExists(name)) {
+  if (top && top.confidence >= CONFIDENT && !LATIN.test(name) && iconv().encodingExists(name)) {
     return { encoding: name, confidence };
   }
   // small samples fool the statistics: the byte structure of double-byte encodings is surer
@@ -189,7 +197,7 @@ export interface TextDecoderLike {
 /** An incremental decoder that strips a BOM; invalid UTF-8 is a FILE_ENCODING error, not U+FFFD. */
 export function makeDecoder(encoding: string, file: string): TextDecoderLike {
   if (encoding === 'utf-8') return utf8Decoder(file);
-  const d = iconv.getDecoder(encoding, { stripBOM: true });
+  const d = iconv().getDecoder(encoding, { stripBOM: true });
   return { write: (chunk) => d.write(chunk), end: () => d.end() ?? '' };
 }
 
@@ -202,7 +210,7 @@ export function makeDecoder(encoding: string, file: string): TextDecoderLike {
 function utf8Decoder(file: string): TextDecoderLike {
   const d = new TextDecoder('utf-8', { fatal: true });
   let sawMultibyte = false;
-  let fallback: ReturnType<typeof iconv.getDecoder> | null = null;
+  let fallback: Iconv.DecoderStream | null = null;
   const fail = (err: unknown): never => {
     throw new DatawarpError('FILE_ENCODING', 'not valid UTF-8 further into the file', {
       file,
@@ -220,7 +228,7 @@ function utf8Decoder(file: string): TextDecoderLike {
       } catch (err) {
         if (sawMultibyte) return fail(err);
         // no multi-byte character so far, so nothing is buffered: re-read this chunk as 1252
-        fallback = iconv.getDecoder('windows-1252');
+        fallback = iconv().getDecoder('windows-1252');
         return fallback.write(chunk);
       }
     },

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import lockfile from 'proper-lockfile';
 import { DatawarpError } from '../errors.js';
 import { fileNameFor } from './file-names.js';
 import { openWithRetry, toDownloadError, withRetry, type FetchRetryOptions } from './http-fetch.js';
@@ -319,6 +318,8 @@ function chooseRelativePath(
 async function updateIndex(ws: Workspace, change: (index: DownloadIndex) => void): Promise<void> {
   const root = downloadsDir(ws);
   fs.mkdirSync(root, { recursive: true });
+  // imported here: only a download takes the lock, not every load
+  const { default: lockfile } = await import('proper-lockfile');
   const release = await lockfile.lock(root, {
     lockfilePath: path.join(root, '.index.lock'),
     retries: { retries: 50, minTimeout: 20, maxTimeout: 500 },

@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { DatawarpError } from '../errors.js';
 import { ensureStateDir, type Workspace } from '../storage/workspace.js';
 
@@ -254,6 +253,8 @@ export async function startEmbedded(ws: Workspace): Promise<{ port: number; star
   if (before.running && before.port) return { port: before.port, started: false };
 
   ensureStateDir(ws);
+  // imported here: only a start takes the lock, and every command that finds the server up skips it
+  const { default: lockfile } = await import('proper-lockfile');
   const release = await lockfile.lock(paths.lockTarget, {
     lockfilePath: path.join(ws.stateDir, 'pg.lock'),
     retries: { retries: 120, factor: 1.2, minTimeout: 100, maxTimeout: 1000 },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { test } from 'node:test';
 import { loadFile } from '../../src/pipeline/load/load-file.js';
 import { profileWithSuspects } from '../../src/warehouse/queries/quality.js';
@@ -58,6 +59,15 @@ test('a plain CSV goes straight to PostgreSQL and lands exactly as the typed rea
     `SELECT count(*)::int AS n FROM staging_test.tbl_raw_plain WHERE amount IS NULL`,
   );
   assert.equal(nulls[0].n, 167);
+});
+
+test('a gzip-compressed CSV is read through datawarp, not sent to PostgreSQL compressed', async () => {
+  const file = path.join(dir, 'plain.csv.gz');
+  fs.writeFileSync(file, zlib.gzipSync([header, ...body(300)].join('\n') + '\n'));
+  const r = await load(file, 'raw_gzip');
+  assert.equal(r.readPath, 'typed');
+  assert.equal(r.rowsLoaded, 300);
+  assert.deepEqual(await contents('raw_gzip'), (await contents('raw_plain')).slice(0, 300));
 });
 
 test('a blank line or repeated header inside the data falls back to the typed reader, which skips them', async () => {

@@ -7,6 +7,7 @@ import {
   type FileSpec,
   type TableSpec,
 } from '../../engine/index.js';
+import { isGzipFile } from '../../engine/read/file-sample.js';
 import { DatawarpError } from '../../errors.js';
 import { downloadToCache } from '../../storage/download.js';
 import type { Workspace } from '../../storage/workspace.js';
@@ -97,7 +98,12 @@ export async function loadFile(pool: pg.Pool, opts: LoadFileOptions): Promise<Lo
     refine: () => refineTable(fetched.path, spec, table.id),
     raw:
       spec.format === 'csv'
-        ? { path: fetched.path, encoding: spec.encoding, dialect: spec.dialect }
+        ? {
+            path: fetched.path,
+            gzip: await isGzipFile(fetched.path),
+            encoding: spec.encoding,
+            dialect: spec.dialect,
+          }
         : undefined,
   };
   return loadTable(pool, source, { ...opts, startedAt });

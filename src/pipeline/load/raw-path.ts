@@ -15,6 +15,8 @@ import type { LoadColumn } from './plan.js';
 
 export interface RawCsv {
   readonly path: string;
+  /** gzip-compressed text: PostgreSQL would be sent the compressed bytes */
+  readonly gzip: boolean;
   readonly encoding: string | null;
   readonly dialect: Dialect | undefined;
 }
@@ -29,6 +31,7 @@ export function rawPathBlocker(
   load: readonly LoadColumn[],
 ): string | null {
   if (!raw || !raw.dialect) return 'not delimited text';
+  if (raw.gzip) return 'compressed';
   const d = raw.dialect;
   if (!raw.encoding || !UTF8.has(raw.encoding.toLowerCase())) return `encoding ${raw.encoding}`;
   if (d.lineTerminator !== '\n' && d.lineTerminator !== '\r\n') return 'line terminator';

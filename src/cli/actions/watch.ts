@@ -72,16 +72,6 @@ export async function runWatchStatus(opts: { limit: number; json?: boolean }, cm
   printStatus(status);
 }
 
-export async function runReject(
-  id: string,
-  opts: { reason?: string; json?: boolean },
-  cmd: Command,
-): Promise<void> {
-  const r = await withWarehouse(cmd, (wh) => rejectFile(wh.pool, id, currentUser(), opts.reason));
-  if (inherited(cmd).json) return printJson(r);
-  console.log(`rejected #${r.id}: moved to ${r.movedTo}`);
-}
-
 interface ApproveFlags {
   table?: string;
   headerRow?: number;
@@ -132,6 +122,16 @@ export async function runApprove(id: string, opts: ApproveFlags, cmd: Command): 
       'CANCELLED',
       `file #${id} was not loaded (${outcome.reason}); it goes back to review`,
     );
+}
+
+export async function runReject(
+  id: string,
+  opts: { reason?: string; json?: boolean },
+  cmd: Command,
+): Promise<void> {
+  const r = await withWarehouse(cmd, (wh) => rejectFile(wh.pool, id, currentUser(), opts.reason));
+  if (inherited(cmd).json) return printJson(r);
+  console.log(`rejected #${r.id}: moved to ${r.movedTo}`);
 }
 
 /**

@@ -14,6 +14,11 @@ export interface DetectOptions {
   readonly displayName?: string;
   /** the URL the file came from, also searched for a period */
   readonly url?: string;
+  /**
+   * false: skip the SHA-256 of delimited text (`FileSpec.sha256` is then null), for a caller
+   * that reads every byte anyway and hashes them as it goes (a load, as it copies)
+   */
+  readonly hash?: boolean;
 }
 
 /** A data row of one table: one entry per `TableSpec.columns`, in that order. */

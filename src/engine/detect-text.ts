@@ -240,7 +240,9 @@ export async function detectText(path: string, options: DetectOptions = {}): Pro
       hint: 'check the file is delimited text',
     });
   }
-  const digest = await digestFile(path, dialect.lineTerminator === '\r' ? 13 : 10, sample.gzip);
+  const digest = await digestFile(path, dialect.lineTerminator === '\r' ? 13 : 10, sample.gzip, {
+    hash: options.hash !== false,
+  });
   const totalLines = digest.breaks + (digest.endsWithBreak ? 0 : 1);
   let tailEnd: { line: number; width: number; records: RecordBatch } | null = null;
   const tailBytes = sample.gzip ? digest.tail : sample.tail;

@@ -4,14 +4,13 @@
  * `skipped`. A member is inflated (within the limits of read/zip-bounds.ts) to a private temporary
  * file because the text reader streams from a path; the file is removed right after use.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DetectOptions, ReadOptions, Row } from './api.js';
 import { DatawarpError } from '../errors.js';
 import { detectPeriod } from './period.js';
+import { sha256File } from './read/sha256.js';
 import { extractZipMember, listZipMembers } from './read/zip.js';
 import { sniffFormat } from './sniff/format.js';
 import type { Dialect, FileFormat, FileSpec, TableSpec } from './table-spec.js';
@@ -28,7 +27,7 @@ export interface ZipMemberSpec {
   readonly member: string;
   readonly format: FileFormat;
   readonly bytes: number;
-  readonly sha256: string;
+  readonly sha256: string | null;
   readonly encoding: string | null;
   readonly dialect?: Dialect;
 }
@@ -50,12 +49,6 @@ async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** A member's error names the archive and the member, so the user knows which file failed. */

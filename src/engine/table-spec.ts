@@ -96,7 +96,8 @@ export interface FileSpec {
   readonly file: string;
   readonly format: FileFormat;
   readonly bytes: number;
-  readonly sha256: string;
+  /** the content's SHA-256; null when detection was told not to hash (`DetectOptions.hash`) */
+  readonly sha256: string | null;
   readonly encoding: string | null;
   /** delimited text only */
   readonly dialect?: Dialect;

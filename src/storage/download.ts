@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { sha256File } from '../engine/read/sha256.js';
 import { DatawarpError } from '../errors.js';
 import { fileNameFor } from './file-names.js';
 import { openWithRetry, toDownloadError, withRetry, type FetchRetryOptions } from './http-fetch.js';
@@ -375,8 +376,3 @@ function tooLarge(url: string, maxBytes: number): DatawarpError {
   );
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  await pipeline(fs.createReadStream(file), hash);
-  return hash.digest('hex');
-}

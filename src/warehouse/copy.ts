@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import type pg from 'pg';
@@ -190,6 +191,8 @@ export interface CopyCsvInput {
   readonly onProgress?: (lines: number) => void;
   /** given each line sent (duplicate-row check, the raw path's scan), while PostgreSQL parses */
   readonly lineSinks?: readonly LineSink[];
+  /** given every byte of the file, the lines not sent too, so one pass also yields its SHA-256 */
+  readonly hash?: Hash;
 }
 
 /** Receives one physical line, `buf[start, end)`, without its line break (or a carriage return before it). */
@@ -231,6 +234,9 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
     for await (const chunk of reader as AsyncIterable<Buffer>) {
       if (input.signal?.aborted) throw input.signal.reason;
       if (failure.error) throw failure.error;
+      input.hash?.update(chunk);
+      // past the last line only the hash reads on
+      if (line > input.lastLine) continue;
       // find the part of this chunk inside [firstLine, lastLine]
       let from = line >= input.firstLine ? 0 : -1;
       let to = chunk.length;
@@ -269,7 +275,7 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
         if (!ok) await Promise.race([once(stream, 'drain'), failed]);
       }
       input.onProgress?.(Math.max(0, Math.min(line, input.lastLine + 1) - input.firstLine));
-      if (line > input.lastLine) break;
+      if (line > input.lastLine && !input.hash) break;
     }
     reader.destroy();
     if (hashes && carry) hashes.add(carry, 0, carry.length);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -59,6 +60,27 @@ test('a plain CSV goes straight to PostgreSQL and lands exactly as the typed rea
     `SELECT count(*)::int AS n FROM staging_test.tbl_raw_plain WHERE amount IS NULL`,
   );
   assert.equal(nulls[0].n, 167);
+});
+
+test('a CSV is hashed as it is copied: the same bytes again are skipped, other bytes of the same size are not', async () => {
+  const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const eventSha = async (loadId: string) =>
+    (await db.pool.query(`SELECT file_sha256 FROM datawarp.tbl_load_events WHERE load_id = $1`, [loadId]))
+      .rows[0].file_sha256;
+  const a = write('hashed.csv', [header, ...body(400)]);
+  const first = await load(a, 'raw_hash');
+  assert.equal(first.readPath, 'raw');
+  assert.equal(await eventSha(first.loadId), sha(a));
+  const again = await load(a, 'raw_hash');
+  assert.equal(again.status, 'skipped');
+  assert.match(again.notes.join(' '), new RegExp(`already loaded as load ${first.loadId}`));
+  assert.equal(await eventSha(again.loadId), sha(a));
+  // one digit changed: the same size, so it is hashed before loading, and found to differ
+  fs.writeFileSync(a, fs.readFileSync(a, 'utf8').replace('\n7,', '\n8,'));
+  const changed = await load(a, 'raw_hash');
+  assert.equal(changed.status, 'completed');
+  assert.equal(await eventSha(changed.loadId), sha(a));
+  assert.notEqual(sha(a), await eventSha(first.loadId));
 });
 
 test('a gzip-compressed CSV is read through datawarp, not sent to PostgreSQL compressed', async () => {

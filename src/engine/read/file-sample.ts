@@ -125,7 +125,8 @@ export async function readSample(
 }
 
 export interface FileDigest {
-  readonly sha256: string;
+  /** null when the pass was asked not to hash */
+  readonly sha256: string | null;
   /** count of the byte `lineByte` (10 for `\n`, 13 for CR-only files) in the (decompressed) text */
   readonly breaks: number;
   /** whether the last byte is a line break (so the last line is not an extra one) */
@@ -141,28 +142,35 @@ function countByte(chunk: Buffer, byte: number): number {
 }
 
 /**
- * SHA-256 of the file's bytes and line-break count of its text in one sequential pass (flat
- * memory). A gzip file is hashed as stored and decompressed for the count and the tail.
+ * SHA-256 of the file's bytes (unless `hash` is false: it is most of the pass's time) and
+ * line-break count of its text in one sequential pass (flat memory). A gzip file is hashed as
+ * stored and decompressed for the count and the tail.
  */
 export async function digestFile(
   path: string,
   lineByte = 10,
   gzip = false,
-  tailBytes = TAIL_BYTES,
+  { hash: hashing = true, tailBytes = TAIL_BYTES }: { hash?: boolean; tailBytes?: number } = {},
 ): Promise<FileDigest> {
-  const hash = createHash('sha256');
+  const hash = hashing ? createHash('sha256') : null;
   let breaks = 0;
   let last = -1;
   if (!gzip) {
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
+      hash?.update(chunk);
       breaks += countByte(chunk, lineByte);
       if (chunk.length > 0) last = chunk[chunk.length - 1]!;
     }
-    return { sha256: hash.digest('hex'), breaks, endsWithBreak: last === 10 || last === 13, tail: null };
+    return {
+      sha256: hash?.digest('hex') ?? null,
+      breaks,
+      endsWithBreak: last === 10 || last === 13,
+      tail: null,
+    };
   }
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
-    hash.update(chunk);
+  if (hash)
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+      hash.update(chunk);
   let tail: Buffer = Buffer.alloc(0);
   for await (const chunk of gunzipChunks(path)) {
     breaks += countByte(chunk, lineByte);
@@ -173,7 +181,7 @@ export async function digestFile(
         : Buffer.concat([tail, chunk]).subarray(-tailBytes);
   }
   return {
-    sha256: hash.digest('hex'),
+    sha256: hash?.digest('hex') ?? null,
     breaks,
     endsWithBreak: last === 10 || last === 13,
     tail: Buffer.from(tail),

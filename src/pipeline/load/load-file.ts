@@ -37,6 +37,8 @@ interface Fetched {
   readonly path: string;
   readonly name: string;
   readonly url?: string;
+  /** known for downloads (the cache hashes what it stores) */
+  readonly sha256?: string;
 }
 
 async function fetchFile(opts: LoadFileOptions): Promise<Fetched> {
@@ -45,7 +47,7 @@ async function fetchFile(opts: LoadFileOptions): Promise<Fetched> {
     sourceCode: opts.sourceCode,
     refresh: opts.refresh,
   });
-  return { path: got.path, name: path.basename(got.path), url: got.url };
+  return { path: got.path, name: path.basename(got.path), url: got.url, sha256: got.sha256 };
 }
 
 /** The data table to load: the one named, or the only one. */
@@ -79,6 +81,8 @@ export async function loadFile(pool: pg.Pool, opts: LoadFileOptions): Promise<Lo
     sheet: opts.sheet,
     displayName: fetched.name,
     url: fetched.url,
+    // the load hashes the bytes as it copies them, or the download cache already has
+    hash: false,
   });
   const table = chooseTable(spec, opts.table, opts.file);
   const withTable = (t: TableSpec): FileSpec => ({
@@ -89,8 +93,9 @@ export async function loadFile(pool: pg.Pool, opts: LoadFileOptions): Promise<Lo
     file: {
       reference: fetched.url ?? fetched.path,
       name: fetched.name,
-      sha256: spec.sha256,
+      sha256: spec.sha256 ?? fetched.sha256 ?? null,
       bytes: spec.bytes,
+      path: fetched.path,
     },
     spec,
     table,

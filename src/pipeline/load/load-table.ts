@@ -6,7 +6,6 @@ import { describeTable, LINEAGE_COLUMN_DEFS } from '../../warehouse/ddl.js';
 import { countDescribed } from '../../warehouse/queries/column-metadata.js';
 import {
   failAbandonedLoads,
-  findCompletedLoad,
   finishLoadEvent,
   previousLoadRows,
   releaseLoadLock,
@@ -24,6 +23,7 @@ import {
   type GateResult,
 } from '../validate/index.js';
 import { isCancellation } from './cancellation.js';
+import { ContentHash } from './content-hash.js';
 import { describeFailure } from './failure.js';
 import { notesFor } from './notes.js';
 import { recordColumnMetadata, recordSchemaChanges, recordSuccess, suppressedCells } from './record.js';
@@ -65,6 +65,7 @@ async function loadWithClient(
   const { schema, table, mode } = target;
   const period = opts.period !== undefined ? opts.period : src.spec.period;
   const fileKey = fileKeyOf(src);
+  const content = new ContentHash(src.file);
   await failAbandonedLoads(client, opts.config.load.stale_after_hours);
 
   const base = {
@@ -83,7 +84,7 @@ async function loadWithClient(
     target_table: table,
     file_reference: src.file.reference,
     file_key: fileKey,
-    file_sha256: src.file.sha256,
+    file_sha256: content.known,
     file_bytes: src.file.bytes,
     table_id: src.table.id,
     period: period?.code ?? null,
@@ -97,7 +98,7 @@ async function loadWithClient(
   };
 
   if (!opts.force) {
-    const skipped = await skipIfLoaded(client, src, opts, target, event, base, started);
+    const skipped = await skipIfLoaded(client, src, content, opts, target, event, base, started);
     if (skipped) return skipped;
   }
 
@@ -114,7 +115,7 @@ async function loadWithClient(
     );
     // a load of the same file that finished while this one waited for the lock
     if (!opts.force) {
-      const skipped = await skipIfLoaded(client, src, opts, target, event, base, started, loadId);
+      const skipped = await skipIfLoaded(client, src, content, opts, target, event, base, started, loadId);
       if (skipped) {
         inTransaction = false;
         return skipped;
@@ -142,6 +143,8 @@ async function loadWithClient(
     });
     spec = written.spec;
     const { plan } = written;
+    if (written.sha256) content.learnt(written.sha256);
+    const sha256 = await content.get();
     const checking = Date.now();
     if (opts.signal?.aborted) throw opts.signal.reason;
 
@@ -210,6 +213,7 @@ async function loadWithClient(
       validation_status: status,
       spec,
       spec_hash: specHash(spec),
+      file_sha256: sha256,
     };
     const result: Omit<LoadResult, 'status' | 'durationMs' | 'timings'> = {
       ...base,
@@ -310,6 +314,7 @@ async function loadWithClient(
 async function skipIfLoaded(
   client: pg.ClientBase,
   src: TableSource,
+  content: ContentHash,
   opts: LoadTableOptions,
   target: LoadTarget,
   event: NewLoadEvent,
@@ -318,10 +323,9 @@ async function skipIfLoaded(
   /** the event of a load already under way (its lock is released by the caller) */
   running?: string,
 ): Promise<LoadResult | null> {
-  const done = await findCompletedLoad(client, {
+  const done = await content.findLoaded(client, {
     source_code: opts.sourceCode,
     target_schema: target.schema,
-    file_sha256: src.file.sha256,
     period: event.period,
     table_id: src.table.id,
   });
@@ -331,6 +335,7 @@ async function skipIfLoaded(
   const loadId = running ?? (await startLoadEvent(client, event));
   await finishLoadEvent(client, loadId, {
     load_status: 'skipped',
+    file_sha256: content.known,
     message: note,
     source_rows: src.table.rowCount,
   });

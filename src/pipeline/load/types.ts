@@ -17,8 +17,14 @@ export interface LoadedFile {
   readonly reference: string;
   /** the file name recorded in `_source_file` (URL file name, not the cache path) */
   readonly name: string;
-  readonly sha256: string;
+  /**
+   * the content's SHA-256 when known before its rows are read (a workbook's detection, the
+   * download cache); null for delimited text, which the load hashes as it copies (content-hash.ts)
+   */
+  readonly sha256: string | null;
   readonly bytes: number;
+  /** the file on disk, hashed by a pass of its own when the hash is needed before it is read */
+  readonly path?: string;
 }
 
 /** What the loader needs from the engine for one table of one file. */

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import type pg from 'pg';
 import type { TableSpec } from '../../engine/table-spec.js';
 import { copyCsvFile, copyRows, type LineSink } from '../../warehouse/copy.js';
@@ -50,6 +51,8 @@ export interface Written {
   /** what the raw path already measured, so the gates need not scan again */
   readonly profile?: ColumnProfile[];
   readonly duplicates?: { extra: number; complete: boolean };
+  /** the file's SHA-256, when the raw COPY hashed it on the way */
+  readonly sha256?: string;
 }
 
 export async function writeRows(
@@ -66,6 +69,7 @@ export async function writeRows(
   let plan: TablePlan;
   let profile: ColumnProfile[] | undefined;
   let duplicates: { extra: number; complete: boolean } | undefined;
+  let sha256: string | undefined;
   // this load's lineage values, in LINEAGE_COLUMN_DEFS order
   const lineage = [
     loadId,
@@ -129,8 +133,10 @@ export async function writeRows(
         );
         // a header row PostgreSQL could load as data is told from data by PostgreSQL's reading
         if (spec.columns.every((c) => headerCouldLoad(c))) scan.unsure = true;
+        const hash = src.file.sha256 === null ? createHash('sha256') : undefined;
         result = await copyRaw(client, {
           lineSinks: lineHashes ? [lineHashes, scan] : [scan],
+          hash,
           created,
           schema,
           table,
@@ -154,6 +160,7 @@ export async function writeRows(
                 spec.columns.map((c) => ({ name: c.name, type: c.type, header: c.header })),
               );
         if (checked.suspects) throw new RawPathDiverged(checked.suspects);
+        sha256 = hash?.digest('hex');
         profile = checked.profile;
         if (lineHashes) duplicates = { extra: lineHashes.repeats, complete: lineHashes.complete };
       } else {
@@ -175,7 +182,7 @@ export async function writeRows(
       if (plan.kind !== 'create' && mode !== 'fullload' && !(await hasLineageIndex(client, schema, table)))
         await client.query(lineageIndexSql(schema, table));
       await client.query('RELEASE SAVEPOINT datawarp_load');
-      return { plan, spec, refined, path, rows: result.rows, deleted, profile, duplicates };
+      return { plan, spec, refined, path, rows: result.rows, deleted, profile, duplicates, sha256 };
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       if (path === 'raw' && (err instanceof RawPathDiverged || isMisfit(err))) {
@@ -202,6 +209,7 @@ async function copyRaw(
     signal: AbortSignal | undefined;
     progress: ((n: number) => void) | undefined;
     lineSinks: readonly LineSink[];
+    hash: Hash | undefined;
     /** the table was created by this load */
     created: boolean;
   },
@@ -232,6 +240,7 @@ async function copyRaw(
     signal: q.signal,
     onProgress: q.progress,
     lineSinks: q.lineSinks,
+    hash: q.hash,
   });
   if (q.created) await addLineage(client, q.schema, q.table, q.lineage);
   return copied;

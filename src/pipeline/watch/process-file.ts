@@ -22,7 +22,7 @@ import {
   type TrackingRow,
 } from '../../warehouse/queries/watch-tracking.js';
 import { isDatabaseDown } from './db-down.js';
-import { sha256File } from './hash.js';
+import { sha256File } from '../../engine/read/sha256.js';
 import { applyHeaderRow } from './header-row.js';
 import type { ErrorReport } from './error-report.js';
 import { failFile } from './fail-file.js';

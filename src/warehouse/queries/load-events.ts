@@ -55,7 +55,8 @@ export interface NewLoadEvent {
   target_table: string;
   file_reference: string;
   file_key: string | null;
-  file_sha256: string;
+  /** null until the load has read the file (it hashes as it copies) */
+  file_sha256: string | null;
   file_bytes: number;
   table_id: string | null;
   period: string | null;
@@ -120,6 +121,8 @@ export interface LoadEventOutcome {
   validation_status?: string | null;
   spec?: unknown;
   spec_hash?: string | null;
+  /** the file's SHA-256, when the load learnt it on the way */
+  file_sha256?: string | null;
   error_message?: string | null;
   message?: string | null;
 }
@@ -136,6 +139,7 @@ export async function finishLoadEvent(
             columns_added = cardinality($7::text[]), columns_added_names = $7, columns_widened = $8,
             columns_pending = $9, columns_missing = $10, validation_status = $11,
             spec = coalesce($12, spec), spec_hash = coalesce($13, spec_hash), error_message = $14, message = $15,
+            file_sha256 = coalesce($16, file_sha256),
             completed_at = clock_timestamp(),
             duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int
       WHERE load_id = $1`,
@@ -155,6 +159,7 @@ export async function finishLoadEvent(
       o.spec_hash ?? null,
       o.error_message ?? null,
       o.message ?? null,
+      o.file_sha256 ?? null,
     ],
   );
 }
@@ -214,6 +219,32 @@ export async function findCompletedLoad(
     [q.source_code, q.target_schema, q.file_sha256, q.period, q.table_id],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * Whether a completed load for this source, period and table read a file of exactly this size:
+ * if none did, none read the same content, and the file need not be hashed before loading.
+ * Events that did not record a size count as a match.
+ */
+export async function hasCompletedLoadOfSize(
+  db: pg.ClientBase | pg.Pool,
+  q: {
+    source_code: string;
+    target_schema: string;
+    file_bytes: number;
+    period: string | null;
+    table_id: string | null;
+  },
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM datawarp.tbl_load_events
+      WHERE source_code = $1 AND target_schema = $2 AND (file_bytes = $3 OR file_bytes IS NULL)
+        AND period IS NOT DISTINCT FROM $4 AND table_id IS NOT DISTINCT FROM $5
+        AND load_status = 'completed'
+      LIMIT 1`,
+    [q.source_code, q.target_schema, q.file_bytes, q.period, q.table_id],
+  );
+  return rows.length > 0;
 }
 
 /** The rows of the previous completed load of this source and file key (for the row-count gate). */

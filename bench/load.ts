@@ -98,6 +98,7 @@ async function baseline(
     `CREATE TABLE public.${table} (${BASELINE_COLUMNS}${withLineage ? `, ${LINEAGE_COLUMNS}` : ''})`,
   );
   const target = withLineage ? `public.${table} (${DATA_COLUMN_NAMES})` : `public.${table}`;
+  await settle(client);
   const started = performance.now();
   let how: string;
   if (hasPsql()) {
@@ -199,6 +200,7 @@ async function compare(
     how = base.how;
     bases.push(base.seconds);
     if (floor) floors.push((await baseline(url, `bench_floor_${source}`, csvForBaseline, true)).seconds);
+    await settle(url);
     const load = await runDatawarp([...workspaceArgs, 'load', file, '--source', source, '--json'], env);
     loads.push(load.seconds);
     rss.push(load.rss);
@@ -240,13 +242,22 @@ async function compare(
   }
 }
 
-/** Later runs should not pay for checkpointing the earlier runs' tables. */
 async function dropLoaded(url: string, source: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(`DROP TABLE IF EXISTS staging.${pg.escapeIdentifier(`tbl_${source}`)}`);
-  await client.query('CHECKPOINT').catch(() => undefined);
   await client.end();
+}
+
+/**
+ * Every timed run starts after a checkpoint: otherwise one the earlier runs' WAL set off (each
+ * writes ~200 MB of it) lands in the middle of whichever run comes next, baseline or load.
+ */
+async function settle(db: string | pg.Client): Promise<void> {
+  const client = typeof db === 'string' ? new pg.Client({ connectionString: db }) : db;
+  if (typeof db === 'string') await client.connect();
+  await client.query('CHECKPOINT').catch(() => undefined);
+  if (typeof db === 'string') await client.end();
 }
 
 function median(xs: readonly number[]): number {

@@ -30,6 +30,7 @@ import { recordColumnMetadata, recordSchemaChanges, recordSuccess, suppressedCel
 import { fileKeyOf, resolveLoadTarget, type LoadTarget } from './target.js';
 import type { LoadResult, LoadTableOptions, LoadTimings, TableSource } from './types.js';
 import { writeRows } from './write-rows.js';
+import { formatCount } from '../../format.js';
 
 /**
  * load: one table of one file into its source's table, in one transaction with its audit rows.
@@ -330,7 +331,7 @@ async function skipIfLoaded(
     table_id: src.table.id,
   });
   if (!done) return null;
-  const note = `skipped: this file was already loaded as load ${done.load_id} (${Number(done.rows_loaded).toLocaleString('en-GB')} rows); use --force to load it again`;
+  const note = `skipped: this file was already loaded as load ${done.load_id} (${formatCount(Number(done.rows_loaded))} rows); use --force to load it again`;
   if (running) await client.query('ROLLBACK');
   const loadId = running ?? (await startLoadEvent(client, event));
   await finishLoadEvent(client, loadId, {

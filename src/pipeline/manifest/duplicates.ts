@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { estimatedRows, periodRepeats, type PeriodRepeats } from '../../warehouse/queries/duplicates.js';
 import { insertValidationResults } from '../../warehouse/queries/validation.js';
 import { classifyLoadMode, type LoadModeVerdict } from './load-mode.js';
+import { formatCount } from '../../format.js';
 
 export interface DuplicateReport {
   readonly sourceCode: string;
@@ -48,7 +49,7 @@ export async function detectDuplicates(
   const worst = [...periods].sort((a, b) => b.repeated / (b.rows || 1) - a.repeated / (a.rows || 1))[0]!;
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const message =
-    `${schema}.${table}: ${repeatedRows.toLocaleString('en-GB')} of ${rows.toLocaleString('en-GB')} rows (${pct(share)}) ` +
+    `${schema}.${table}: ${formatCount(repeatedRows)} of ${formatCount(rows)} rows (${pct(share)}) ` +
     `repeat a row of an earlier period (period ${worst.period}: ${pct(worst.repeated / (worst.rows || 1))}); ` +
     `loaded with ${mode}. ${suggestion.reason}. Suggested: load_mode: ${suggestion.mode} ` +
     `(confidence ${suggestion.confidence}) for source ${sourceCode} in the manifest, then load-batch --force --only ${sourceCode}. Nothing was changed.`;

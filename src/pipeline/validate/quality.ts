@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ValidationConfig } from '../../storage/config.js';
 import { countDuplicates, profileLoad, type ColumnProfile } from '../../warehouse/queries/quality.js';
 import { breach, type GateResult } from './types.js';
+import { formatCount } from '../../format.js';
 
 export interface QualityInput {
   readonly schema: string;
@@ -49,7 +50,7 @@ export async function checkQuality(
         push(
           'duplicate_rows',
           'warn',
-          `duplicate rows not checked past validation.duplicate_check_max_rows (${config.duplicate_check_max_rows.toLocaleString('en-GB')})`,
+          `duplicate rows not checked past validation.duplicate_check_max_rows (${formatCount(config.duplicate_check_max_rows)})`,
         );
       else if (d.extra)
         push('duplicate_rows', breach(config, 'duplicate_rows'), `${d.extra} duplicate rows`, d);
@@ -58,7 +59,7 @@ export async function checkQuality(
       push(
         'duplicate_rows',
         'warn',
-        `duplicate rows not checked: ${q.rows.toLocaleString('en-GB')} rows is over validation.duplicate_check_max_rows`,
+        `duplicate rows not checked: ${formatCount(q.rows)} rows is over validation.duplicate_check_max_rows`,
       );
     } else {
       const d = await countDuplicates(

@@ -1,7 +1,6 @@
 import type { ValidationConfig } from '../../storage/config.js';
 import { breach, type GateResult } from './types.js';
-
-const fmt = (n: number) => n.toLocaleString('en-GB');
+import { formatCount } from '../../format.js';
 
 /** Row count sanity: empty, too few, too many, or a big swing against the previous load. */
 export function checkRowCount(config: ValidationConfig, rows: number, previous: number | null): GateResult[] {
@@ -20,16 +19,20 @@ export function checkRowCount(config: ValidationConfig, rows: number, previous: 
     add(
       'min_rows',
       breach(config, 'min_rows'),
-      `only ${fmt(rows)} rows (fewer than ${fmt(config.min_rows)})`,
+      `only ${formatCount(rows)} rows (fewer than ${formatCount(config.min_rows)})`,
     );
   } else if (rows > config.max_rows) {
-    add('max_rows', breach(config, 'max_rows'), `${fmt(rows)} rows (more than ${fmt(config.max_rows)})`);
+    add(
+      'max_rows',
+      breach(config, 'max_rows'),
+      `${formatCount(rows)} rows (more than ${formatCount(config.max_rows)})`,
+    );
   } else {
-    add('row_count', 'pass', `${fmt(rows)} rows`);
+    add('row_count', 'pass', `${formatCount(rows)} rows`);
   }
   if (previous !== null && previous > 0) {
     const pct = ((rows - previous) / previous) * 100;
-    const text = `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}% against the previous load (${fmt(previous)} rows)`;
+    const text = `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}% against the previous load (${formatCount(previous)} rows)`;
     const status = Math.abs(pct) >= config.max_change_pct ? breach(config, 'row_change') : 'pass';
     add('row_change', status, text, { previous, rows, pct });
   }

@@ -375,4 +375,3 @@ function tooLarge(url: string, maxBytes: number): DatawarpError {
     },
   );
 }
-

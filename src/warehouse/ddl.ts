@@ -19,8 +19,8 @@ export const LINEAGE_COLUMN_DEFS = [
   { name: '_load_id', type: 'bigint', setting: 'datawarp.load_id' },
   { name: '_loaded_at', type: 'timestamptz', setting: null },
   { name: '_period', type: 'text', setting: 'datawarp.period' },
-  { name: '_period_start', type: 'date', setting: 'datawarp.period_start' },
-  { name: '_period_end', type: 'date', setting: 'datawarp.period_end' },
+  { name: '_period_start', type: 'date', setting: 'datawarp.period_start_day' },
+  { name: '_period_end', type: 'date', setting: 'datawarp.period_end_day' },
   { name: '_source_file', type: 'text', setting: 'datawarp.source_file' },
 ] as const satisfies readonly (ColumnDef & { setting: string | null })[];
 
@@ -30,7 +30,42 @@ export const LINEAGE_COLUMN_DEFS = [
  */
 function lineageDefault(c: (typeof LINEAGE_COLUMN_DEFS)[number]): string {
   if (!c.setting) return 'now()';
-  return `nullif(current_setting(${quoteLiteral(c.setting)}, true), '')::${typeSql(c.type)}`;
+  const setting = `nullif(current_setting(${quoteLiteral(c.setting)}, true), '')`;
+  // a date setting holds a day number: parsing a date string on every row cost more than the
+  // rest of a row's lineage together (an append's COPY took 2.2 s against 1.5 s)
+  if (c.type === 'date') return `(date '2000-01-01' + ${setting}::integer)`;
+  return c.type === 'text' ? setting : `${setting}::${typeSql(c.type)}`;
+}
+
+const DAY_ZERO = Date.UTC(2000, 0, 1);
+
+/** A setting's value for `lineageDefault`: ISO dates as days since 2000-01-01. */
+function settingValue(c: (typeof LINEAGE_COLUMN_DEFS)[number], value: string | null): string | null {
+  if (value === null || c.type !== 'date') return value;
+  return String(Math.round((Date.parse(`${value}T00:00:00Z`) - DAY_ZERO) / 86_400_000));
+}
+
+/**
+ * Whether the table's lineage defaults are the ones `lineageDefaultsSql` sets now: a table made
+ * by an earlier version (or before lineage defaults existed) gets them once, before a raw COPY
+ * that relies on them.
+ */
+export async function hasCurrentLineageDefaults(
+  client: pg.ClientBase,
+  schema: string,
+  table: string,
+): Promise<boolean> {
+  const { rows } = await client.query<{ name: string; def: string | null }>(
+    `SELECT a.attname AS name, pg_get_expr(d.adbin, d.adrelid) AS def
+       FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+    [qualified(schema, table)],
+  );
+  const defaults = new Map(rows.map((r) => [r.name, r.def]));
+  return LINEAGE_COLUMN_DEFS.every((c) => {
+    const def = defaults.get(c.name);
+    return def && (c.setting ? def.includes(c.setting) : true);
+  });
 }
 
 export function lineageDefaultsSql(schema: string, table: string): string {
@@ -64,9 +99,10 @@ export function lineageSettings(values: readonly (string | null)[]): {
   text: string;
   values: (string | null)[];
 } {
-  const set = LINEAGE_COLUMN_DEFS.map((c, i) => ({ setting: c.setting, value: values[i] ?? null })).filter(
-    (c) => c.setting,
-  );
+  const set = LINEAGE_COLUMN_DEFS.map((c, i) => ({
+    setting: c.setting,
+    value: settingValue(c, values[i] ?? null),
+  })).filter((c) => c.setting);
   const calls = set.map(
     (c, i) => `set_config(${quoteLiteral(c.setting!)}, coalesce($${i + 1}::text, ''), true)`,
   );

@@ -191,13 +191,54 @@ test('later raw loads into an existing table stamp their own lineage', async () 
   });
   assert.equal(first.readPath, 'raw');
   assert.equal(second.readPath, 'raw');
+  // a table an earlier version made, whose date defaults parse text settings, is brought up to date
+  await db.pool.query(
+    `ALTER TABLE staging_test.tbl_raw_lineage
+       ALTER COLUMN _period_start SET DEFAULT nullif(current_setting('datawarp.period_start', true), '')::date`,
+  );
+  const third = await loadFile(db.pool, {
+    file: write('lin_2024_02.csv', [header, ...body(5)]),
+    workspace: ws,
+    sourceCode: code,
+    test: true,
+    mode: 'append',
+    config: config(),
+    user: 'tester',
+  });
+  assert.equal(third.readPath, 'raw');
   const { rows } = await db.pool.query(
-    `SELECT _load_id::text AS id, _source_file AS file, _period AS period, count(*)::int AS n, count(_loaded_at)::int AS stamped
-       FROM staging_test.tbl_raw_lineage GROUP BY 1, 2, 3 ORDER BY 1`,
+    `SELECT _load_id::text AS id, _source_file AS file, _period AS period, _period_start::text AS start,
+            _period_end::text AS end, count(*)::int AS n, count(_loaded_at)::int AS stamped
+       FROM staging_test.tbl_raw_lineage GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`,
   );
   assert.deepEqual(rows, [
-    { id: first.loadId, file: 'lin_2025_10.csv', period: '2025-10', n: 20, stamped: 20 },
-    { id: second.loadId, file: 'lin_2025_11.csv', period: '2025-11', n: 30, stamped: 30 },
+    {
+      id: first.loadId,
+      file: 'lin_2025_10.csv',
+      period: '2025-10',
+      start: '2025-10-01',
+      end: '2025-10-31',
+      n: 20,
+      stamped: 20,
+    },
+    {
+      id: second.loadId,
+      file: 'lin_2025_11.csv',
+      period: '2025-11',
+      start: '2025-11-01',
+      end: '2025-11-30',
+      n: 30,
+      stamped: 30,
+    },
+    {
+      id: third.loadId,
+      file: 'lin_2024_02.csv',
+      period: '2024-02',
+      start: '2024-02-01',
+      end: '2024-02-29',
+      n: 5,
+      stamped: 5,
+    },
   ]);
   const { rows: defaults } = await db.pool.query(
     `SELECT pg_get_expr(d.adbin, d.adrelid) AS expr FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum

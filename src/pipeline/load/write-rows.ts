@@ -4,6 +4,7 @@ import type { TableSpec } from '../../engine/table-spec.js';
 import { copyCsvFile, copyRows, type LineSink } from '../../warehouse/copy.js';
 import {
   addLineageSql,
+  hasCurrentLineageDefaults,
   hasLineageIndex,
   lineageDefaultsSql,
   lineageIndexSql,
@@ -11,7 +12,6 @@ import {
   LINEAGE_COLUMN_DEFS,
   type ColumnDef,
 } from '../../warehouse/ddl.js';
-import { qualified } from '../../warehouse/identifiers.js';
 import { LineHashes } from '../../warehouse/line-hashes.js';
 import { headerCouldLoad, profileWithSuspects, type ColumnProfile } from '../../warehouse/queries/quality.js';
 import { applyPlan, clearForMode } from './apply-plan.js';
@@ -215,13 +215,8 @@ async function copyRaw(
   },
 ): Promise<{ rows: number }> {
   if (!q.created) {
-    const { rows: defaults } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-        WHERE d.adrelid = $1::regclass AND a.attname = '_load_id'`,
-      [qualified(q.schema, q.table)],
-    );
-    // tables made before lineage defaults existed get them once
-    if (!defaults[0]?.n) await client.query(lineageDefaultsSql(q.schema, q.table));
+    if (!(await hasCurrentLineageDefaults(client, q.schema, q.table)))
+      await client.query(lineageDefaultsSql(q.schema, q.table));
     await client.query(lineageSettings(q.lineage));
   }
   // day-first, like datawarp's reader, for the rare non-ISO date PostgreSQL accepts

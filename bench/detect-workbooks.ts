@@ -14,6 +14,7 @@ import iconv from 'iconv-lite';
 import { detectFile, readTable, type FileSpec, type TableSpec } from '../src/engine/index.js';
 import { isDatawarpError } from '../src/errors.js';
 import { parseExcelCsv } from '../test/corpus/excel-export-csv.js';
+import { formatCount } from '../src/format.js';
 
 interface ExcelWorkbook {
   file: string;
@@ -178,7 +179,7 @@ export async function workbookSpeed(out: string, rows: number): Promise<string[]
   });
   const rate = (s: number) => `${(mb / s).toFixed(1).padStart(5)} MB/s`;
   return [
-    `workbook speed on ${mb.toFixed(1)} MB xlsx, ${n.toLocaleString('en-GB')} rows (${path.basename(file)})`,
+    `workbook speed on ${mb.toFixed(1)} MB xlsx, ${formatCount(n)} rows (${path.basename(file)})`,
     `  baseline SheetJS parse     ${rate(base)}  ${base.toFixed(2)} s`,
     `  detect (detectFile)        ${rate(detect)}  ${detect.toFixed(2)} s  ratio ${(detect / base).toFixed(2)}`,
     `  extract typed (+ detect)   ${rate(extract)}  ${extract.toFixed(2)} s  ratio ${(extract / base).toFixed(2)}`,

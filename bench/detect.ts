@@ -24,6 +24,7 @@ import {
   PG_FAMILY,
   type DuckdbSniff as Sniff,
 } from '../test/corpus/duckdb-families.js';
+import { formatCount } from '../src/format.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
   const [rowsTyped, typed] = await time(() => extract(file, spec, 'typed'));
   const rate = (s: number) => `${(mb / s).toFixed(0).padStart(5)} MB/s`;
   console.log(
-    `\nspeed on ${mb.toFixed(0)} MB, ${rowsDisplay.toLocaleString('en-GB')} rows (${path.relative(ROOT, file)})`,
+    `\nspeed on ${mb.toFixed(0)} MB, ${formatCount(rowsDisplay)} rows (${path.relative(ROOT, file)})`,
   );
   console.log(`  baseline split (no quotes) ${rate(base)}  ${base.toFixed(2)} s`);
   console.log(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as XLSX from '@e965/xlsx';
+import { formatCount } from '../format.js';
 
 /**
  * A made-up monthly statistical publication with the faults real ones have: a title block above
@@ -46,7 +47,7 @@ function gpCsv(month: number): string {
         `Y${String(10_000 + i * 37).padStart(5, '0')}`,
         name.includes(',') ? `"${name}"` : name,
         ICBS[i % ICBS.length],
-        total >= 1000 ? `"${total.toLocaleString('en-GB')}"` : String(total),
+        total >= 1000 ? `"${formatCount(total)}"` : String(total),
         suppressed ? '*' : String(old),
         suppressed ? 'c' : ((old / total) * 100).toFixed(1),
         `01/${month}/2025`,

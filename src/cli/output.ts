@@ -1,5 +1,7 @@
 /** Rendering for people (aligned tables) and scripts (`--json`). */
 
+import { formatCount } from '../format.js';
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, jsonReplacer, 2) + '\n');
 }
@@ -39,5 +41,5 @@ export function renderFields(fields: readonly (readonly [string, unknown])[]): s
 
 /** The number of a thing with its noun, `1 row`, `2 rows`. */
 export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? noun : pluralNoun}`;
+  return `${formatCount(n)} ${n === 1 ? noun : pluralNoun}`;
 }

@@ -2,6 +2,8 @@
  * A one-line progress display on stderr (TTY only): rows so far, rows per second, and a bar when
  * the total is known. Redrawn at most ten times a second; cleared when done.
  */
+
+import { formatCount } from '../format.js';
 export interface ProgressReporter {
   readonly update: (rows: number, expected: number | null) => void;
   readonly done: () => void;
@@ -20,14 +22,14 @@ export function progressReporter(enabled: boolean, label = 'loading'): ProgressR
       if (now - last < 100) return;
       last = now;
       const secs = Math.max((now - started) / 1000, 0.001);
-      const rate = Math.round(rows / secs).toLocaleString('en-GB');
+      const rate = formatCount(rows / secs);
       let bar = '';
       if (expected && expected > 0) {
         const f = Math.min(rows / expected, 1);
         const full = Math.round(f * WIDTH);
         bar = ` [${'#'.repeat(full)}${'.'.repeat(WIDTH - full)}] ${Math.floor(f * 100)}%`;
       }
-      process.stderr.write(`\r\x1b[2K${label}${bar} ${rows.toLocaleString('en-GB')} rows, ${rate} rows/s`);
+      process.stderr.write(`\r\x1b[2K${label}${bar} ${formatCount(rows)} rows, ${rate} rows/s`);
       drawn = true;
     },
     done() {

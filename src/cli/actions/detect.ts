@@ -1,5 +1,6 @@
 import { detectFile, type FileSpec, type TableSpec } from '../../engine/index.js';
 import { printJson, renderTable } from '../output.js';
+import { formatCount } from '../../format.js';
 
 interface DetectCliOptions {
   sheet?: string;
@@ -29,7 +30,7 @@ function renderTableSpec(t: TableSpec, unit: string): string {
   const head =
     `table ${t.id}: ${t.name} (${t.kind}${where ? `, ${where}` : ''}) — ` +
     `${describeRange('header', t.headerRows, unit)}, ${describeRange('data', t.dataRows, unit)}, ` +
-    `${t.rowCount.toLocaleString('en-GB')} rows, confidence ${t.confidence}`;
+    `${formatCount(t.rowCount)} rows, confidence ${t.confidence}`;
   const columns = renderTable(
     ['column', 'type', 'null', 'suppressed', 'header', 'examples'],
     t.columns.map((c) => [
@@ -46,7 +47,7 @@ function renderTableSpec(t: TableSpec, unit: string): string {
 }
 
 export function renderFileSpec(spec: FileSpec): string {
-  const lines = [`file     ${spec.file} (${spec.format}, ${spec.bytes.toLocaleString('en-GB')} bytes)`];
+  const lines = [`file     ${spec.file} (${spec.format}, ${formatCount(spec.bytes)} bytes)`];
   lines.push(`sha256   ${spec.sha256}`);
   if (spec.encoding) lines.push(`encoding ${spec.encoding}`);
   if (spec.dialect) {

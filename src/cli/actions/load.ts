@@ -6,6 +6,7 @@ import { loadConfig } from '../../storage/config.js';
 import { withWarehouse, workspaceOf } from '../context.js';
 import { plural, printJson } from '../output.js';
 import { progressReporter } from '../progress.js';
+import { formatCount } from '../../format.js';
 
 interface LoadOptions {
   source: string;
@@ -76,7 +77,7 @@ export function renderResult(r: LoadResult): string {
   );
   const rowBits = [`${plural(r.rowsLoaded, 'row')} loaded`];
   if (r.sourceRows !== null && r.sourceRows !== r.rowsLoaded)
-    rowBits.push(`${r.sourceRows.toLocaleString('en-GB')} in the file`);
+    rowBits.push(`${formatCount(r.sourceRows)} in the file`);
   if (r.rowsSuppressed) rowBits.push(`${plural(r.rowsSuppressed, 'suppressed cell')} as null`);
   if (r.rowsDeleted)
     rowBits.push(`${plural(r.rowsDeleted, 'earlier row')} ${r.mode === 'fullload' ? 'removed' : 'replaced'}`);

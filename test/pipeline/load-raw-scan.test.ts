@@ -101,6 +101,36 @@ test('NaN and Infinity in a number column are suspects; whitespace-only text is 
   assertSame(await scanAndAsk(lines), 3);
 });
 
+test('values PostgreSQL takes but datawarp reads otherwise are lenient: codes, underscores, a trailing point, date words', async () => {
+  const lines = [
+    'A,2024-01-01,007,1,x', // a code: PostgreSQL would load 7
+    'B,2024-01-02,-01,2,x',
+    'C,2024-01-03,1_000,3,x', // PostgreSQL 16+ reads 1000
+    'D,2024-01-04,0x1F,4,x', // PostgreSQL 16+ reads 31
+    'E,2024-01-05,5,5.,x',
+    'F,today,6,6,x',
+    'G,2024-01-07,7,1.5e3,x', // an exponent both read alike
+    'H,2024-01-08, 8 ,0.5,x',
+    'I,2024-01-09,0,-0.25,x',
+  ];
+  const file = path.join(dir, 'lenient.csv');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const scan = new RawScan(
+    COLUMNS.map((c) => ({ ...c, landed: c.type })),
+    { delimiter: ',', quote: '"', escape: null },
+  );
+  // fed directly: PostgreSQL before 16 refuses `1_000` and `0x1F` outright
+  const buf = fs.readFileSync(file);
+  let from = 0;
+  for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, from)) {
+    scan.add(buf, from, nl);
+    from = nl + 1;
+  }
+  assert.equal(scan.records, 9);
+  assert.equal(scan.lenient, 6, 'rows A to F');
+  assert.equal(scan.suspects, 0);
+});
+
 test('another escape character: backslash before a quote or itself', async () => {
   const lines = ['"a\\"b",2024-02-29,1,1,"c\\\\d"', 'e,2020-01-01,2,2,"f\\g"'];
   assertSame(await scanAndAsk(lines, { escape: '\\' }), 0);

@@ -125,6 +125,20 @@ test('a `*` far past the sample makes PostgreSQL refuse the raw COPY; the typed 
   assert.deepEqual(rows[0], { amount: null, type: 'numeric' });
 });
 
+test('a code with a leading zero far past the sample is not loaded as a number by the raw path', async () => {
+  const lines = [header];
+  // `007` would be 7 to PostgreSQL; to datawarp it is a code, so the column becomes text
+  for (let i = 0; i < 40_000; i++)
+    lines.push(`${i === 35_000 ? '007' : i},Name ${i} padding padding padding,1.5,2025-01-01,q`);
+  const r = await load(write('late_code.csv', lines), 'raw_code');
+  assert.equal(r.rowsLoaded, 40_000);
+  assert.equal(r.readPath, 'typed');
+  const { rows } = await db.pool.query(
+    `SELECT id, pg_typeof(id)::text AS type FROM staging_test.tbl_raw_code WHERE name = 'Name 35000 padding padding padding'`,
+  );
+  assert.deepEqual(rows[0], { id: '007', type: 'text' });
+});
+
 test('the raw path counts repeated rows as they stream, across chunk boundaries', async () => {
   const rows = body(30_000); // ~2 MB: lines straddle the 1 MB read chunks
   const file = write('dups.csv', [header, ...rows, rows[10]!, rows[29_999]!, rows[15_000]!]);

@@ -6,11 +6,9 @@ import type { LoadColumn } from './plan.js';
  * (UTF-8, ISO or day-first dates, plain numbers, no suppression markers seen), the file's bytes
  * go straight to `COPY (FORMAT csv)` and PostgreSQL parses in C. Anything PostgreSQL refuses
  * (a `*`, `1,234`, a ragged row) fails the COPY, and anything it would read differently (blank or
- * repeated header rows, `NaN`) is counted afterwards; either way the load rolls back to its
- * savepoint and takes the typed path, so the result is the same, only slower.
- *
- * Known leniencies of PostgreSQL not caught: `1_000` or `0x1F` in an integer column (PostgreSQL
- * 16+), and date words such as `today` in a date column.
+ * repeated header rows, `NaN`, a code `007`, `1_000`, `today`: raw-scan.ts) is counted as the
+ * bytes stream; either way the load rolls back to its savepoint and takes the typed path, so the
+ * result is the same, only slower.
  */
 
 export interface RawCsv {

@@ -26,8 +26,13 @@ const NUMERIC = new Set(['integer', 'bigint', 'numeric', 'double precision']);
 export class RawScan {
   /** records seen (rows PostgreSQL should have loaded) */
   records = 0;
-  /** rows PostgreSQL reads differently from datawarp's reader */
+  /** rows PostgreSQL reads differently from datawarp's reader, as the table can tell */
   suspects = 0;
+  /**
+   * rows with a value PostgreSQL takes but datawarp's reader reads otherwise, which the table
+   * cannot tell afterwards: `007` (a code, loaded as 7), `1_000`, `0x1F`, `5.`, `today`
+   */
+  lenient = 0;
   /** true once a value could not be judged: the counts must then come from the table */
   unsure = false;
 
@@ -51,6 +56,7 @@ export class RawScan {
   private valueLength = 0;
   private recordBlank = true;
   private recordSuspect = false;
+  private recordLenient = false;
 
   constructor(
     private readonly columns: readonly ScanColumn[],
@@ -109,10 +115,12 @@ export class RawScan {
     } else this.endField(buf, from, end);
     if (this.field !== this.width) this.unsure = true;
     if (this.recordBlank || this.recordSuspect) this.suspects++;
+    if (this.recordLenient) this.lenient++;
     this.records++;
     this.field = 0;
     this.recordBlank = true;
     this.recordSuspect = false;
+    this.recordLenient = false;
   }
 
   /**
@@ -190,6 +198,7 @@ export class RawScan {
       while (k < end && (v[k] === SPACE || v[k] === 0x2b || v[k] === 0x2d)) k++;
       const lead = v[k] ?? 0x30;
       if (!(lead >= 0x30 && lead <= 0x39) && lead !== 0x2e) this.recordSuspect = true;
+      else if (lenientNumber(v, start, end)) this.recordLenient = true;
     }
     if (this.isDate[j]) this.observeDate(j, v, start, end);
   }
@@ -199,6 +208,8 @@ export class RawScan {
     const key = dateKey(v, start, end);
     if (key < 0) {
       this.unsure = true;
+      // `today`, `epoch`, `5 Jan 2024`: PostgreSQL may take words datawarp's reader does not
+      if (hasLetter(v, start, end)) this.recordLenient = true;
       return;
     }
     if (key < this.minDate[j]!) this.minDate[j] = key;
@@ -256,6 +267,37 @@ function dateKey(v: Uint8Array, start: number, end: number): number {
   const d = ymd ? value : a;
   if (b < 1 || b > 12 || d < 1 || d > 31) return -1;
   return y * 10000 + b * 100 + d;
+}
+
+/**
+ * A number PostgreSQL takes but datawarp's reader does not: a leading zero before a digit (`007`,
+ * `-01`: a code to the reader, 7 and -1 to PostgreSQL), `_` or a base prefix (`1_000`, `0x1F`,
+ * PostgreSQL 16+), a trailing point (`5.`). Letters other than an exponent's `e` count too:
+ * PostgreSQL refuses most, and the rest are not the reader's.
+ */
+function lenientNumber(v: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  let e = end;
+  while (i < e && v[i] === SPACE) i++;
+  while (e > i && v[e - 1] === SPACE) e--;
+  if (i < e && (v[i] === 0x2b || v[i] === 0x2d)) i++;
+  if (e - i >= 2 && v[i] === 0x30 && v[i + 1]! >= 0x30 && v[i + 1]! <= 0x39) return true;
+  if (e > i && v[e - 1] === 0x2e) return true;
+  for (let k = i; k < e; k++) {
+    const c = v[k]!;
+    if (c === 0x5f || (isLetter(c) && (c | 0x20) !== 0x65)) return true;
+  }
+  return false;
+}
+
+function isLetter(c: number): boolean {
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x7a;
+}
+
+function hasLetter(v: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (isLetter(v[i]!)) return true;
+  return false;
 }
 
 function allSpaces(v: Uint8Array, start: number, end: number): boolean {

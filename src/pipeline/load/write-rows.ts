@@ -159,7 +159,7 @@ export async function writeRows(
                 loadCols.map((c) => ({ name: c.spec.name, type: c.type })),
                 spec.columns.map((c) => ({ name: c.name, type: c.type, header: c.header })),
               );
-        if (checked.suspects) throw new RawPathDiverged(checked.suspects);
+        if (checked.suspects || scan.lenient) throw new RawPathDiverged(checked.suspects + scan.lenient);
         sha256 = hash?.digest('hex');
         profile = checked.profile;
         if (lineHashes) duplicates = { extra: lineHashes.repeats, complete: lineHashes.complete };

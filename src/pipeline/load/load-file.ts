@@ -74,8 +74,18 @@ export function chooseTable(spec: FileSpec, wanted: string | undefined, referenc
   });
 }
 
-export async function loadFile(pool: pg.Pool, opts: LoadFileOptions): Promise<LoadResult> {
+/**
+ * `pool` may still be opening: the file is fetched and detected meanwhile, so a command pays for
+ * the larger of the two, not both.
+ */
+export async function loadFile(pool: pg.Pool | Promise<pg.Pool>, opts: LoadFileOptions): Promise<LoadResult> {
   const startedAt = opts.startedAt ?? Date.now();
+  const [db, source] = await Promise.all([pool, prepareSource(opts)]);
+  return loadTable(db, source, { ...opts, startedAt });
+}
+
+/** Fetch and detect the file, pick the table, and say how its rows are read. */
+async function prepareSource(opts: LoadFileOptions): Promise<TableSource> {
   const fetched = await fetchFile(opts);
   const spec = await detectFile(fetched.path, {
     sheet: opts.sheet,
@@ -89,7 +99,7 @@ export async function loadFile(pool: pg.Pool, opts: LoadFileOptions): Promise<Lo
     ...spec,
     tables: spec.tables.map((x) => (x.id === t.id ? t : x)),
   });
-  const source: TableSource = {
+  return {
     file: {
       reference: fetched.url ?? fetched.path,
       name: fetched.name,
@@ -111,5 +121,4 @@ export async function loadFile(pool: pg.Pool, opts: LoadFileOptions): Promise<Lo
           }
         : undefined,
   };
-  return loadTable(pool, source, { ...opts, startedAt });
 }

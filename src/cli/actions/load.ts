@@ -3,7 +3,7 @@ import { DatawarpError } from '../../errors.js';
 import { currentUser, type LoadMode } from '../../lifecycle/registry.js';
 import { abortOnSignals, loadFile, parsePeriod, type LoadResult } from '../../pipeline/load/index.js';
 import { loadConfig } from '../../storage/config.js';
-import { whileWarehouseOpens, workspaceOf } from '../context.js';
+import { withWarehouse, workspaceOf } from '../context.js';
 import { plural, printJson } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { formatCount } from '../../format.js';
@@ -30,27 +30,24 @@ export async function runLoad(file: string, opts: LoadOptions, cmd: Command): Pr
   const progress = progressReporter(!opts.json && Boolean(process.stderr.isTTY));
   let result: LoadResult;
   try {
-    result = await whileWarehouseOpens(cmd, (opening) =>
-      loadFile(
-        opening.then((wh) => wh.pool),
-        {
-          file,
-          workspace: ws,
-          sourceCode: opts.source,
-          table: opts.table,
-          sheet: opts.sheet,
-          mode: opts.mode,
-          period,
-          validate: opts.validate,
-          test: opts.test,
-          force: opts.force,
-          refresh: opts.refresh,
-          config,
-          user: currentUser(),
-          signal: controller.signal,
-          onProgress: progress.update,
-        },
-      ),
+    result = await withWarehouse(cmd, (wh) =>
+      loadFile(wh.pool, {
+        file,
+        workspace: ws,
+        sourceCode: opts.source,
+        table: opts.table,
+        sheet: opts.sheet,
+        mode: opts.mode,
+        period,
+        validate: opts.validate,
+        test: opts.test,
+        force: opts.force,
+        refresh: opts.refresh,
+        config,
+        user: currentUser(),
+        signal: controller.signal,
+        onProgress: progress.update,
+      }),
     );
   } finally {
     progress.done();

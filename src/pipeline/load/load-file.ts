@@ -74,18 +74,8 @@ export function chooseTable(spec: FileSpec, wanted: string | undefined, referenc
   });
 }
 
-/**
- * `pool` may still be opening: the file is fetched and detected meanwhile, so a command pays for
- * the larger of the two, not both.
- */
-export async function loadFile(pool: pg.Pool | Promise<pg.Pool>, opts: LoadFileOptions): Promise<LoadResult> {
+export async function loadFile(pool: pg.Pool, opts: LoadFileOptions): Promise<LoadResult> {
   const startedAt = opts.startedAt ?? Date.now();
-  const [db, source] = await Promise.all([pool, prepareSource(opts)]);
-  return loadTable(db, source, { ...opts, startedAt });
-}
-
-/** Fetch and detect the file, pick the table, and say how its rows are read. */
-async function prepareSource(opts: LoadFileOptions): Promise<TableSource> {
   const fetched = await fetchFile(opts);
   const spec = await detectFile(fetched.path, {
     sheet: opts.sheet,
@@ -99,7 +89,7 @@ async function prepareSource(opts: LoadFileOptions): Promise<TableSource> {
     ...spec,
     tables: spec.tables.map((x) => (x.id === t.id ? t : x)),
   });
-  return {
+  const source: TableSource = {
     file: {
       reference: fetched.url ?? fetched.path,
       name: fetched.name,
@@ -121,4 +111,5 @@ async function prepareSource(opts: LoadFileOptions): Promise<TableSource> {
           }
         : undefined,
   };
+  return loadTable(pool, source, { ...opts, startedAt });
 }

@@ -9,6 +9,8 @@ if (major < 22) {
 // start ~40 ms sooner, which a one-second load feels
 const { default: nodeModule } = await import('node:module');
 nodeModule.enableCompileCache?.();
+// the CLI is bundled (scripts/build.mjs); a stack trace names the source files when debugging
+if (process.env.DATAWARP_DEBUG) process.setSourceMapsEnabled(true);
 let cli;
 try {
   cli = await import('../dist/cli/main.js');

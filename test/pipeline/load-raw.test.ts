@@ -194,15 +194,17 @@ test('the divergence scan counts blank rows, header rows that parse as numbers, 
 test('later raw loads into an existing table stamp their own lineage', async () => {
   const code = 'raw_lineage';
   const first = await load(write('lin_2025_10.csv', [header, ...body(20)]), code);
-  const second = await loadFile(db.pool, {
-    file: write('lin_2025_11.csv', [header, ...body(30)]),
-    workspace: ws,
-    sourceCode: code,
-    test: true,
-    mode: 'append',
-    config: config(),
-    user: 'tester',
-  });
+  const append = (file: string) =>
+    loadFile(db.pool, {
+      file,
+      workspace: ws,
+      sourceCode: code,
+      test: true,
+      mode: 'append',
+      config: config(),
+      user: 'tester',
+    });
+  const second = await append(write('lin_2025_11.csv', [header, ...body(30)]));
   assert.equal(first.readPath, 'raw');
   assert.equal(second.readPath, 'raw');
   // a table an earlier version made, whose date defaults parse text settings, is brought up to date
@@ -210,15 +212,7 @@ test('later raw loads into an existing table stamp their own lineage', async () 
     `ALTER TABLE staging_test.tbl_raw_lineage
        ALTER COLUMN _period_start SET DEFAULT nullif(current_setting('datawarp.period_start', true), '')::date`,
   );
-  const third = await loadFile(db.pool, {
-    file: write('lin_2024_02.csv', [header, ...body(5)]),
-    workspace: ws,
-    sourceCode: code,
-    test: true,
-    mode: 'append',
-    config: config(),
-    user: 'tester',
-  });
+  const third = await append(write('lin_2024_02.csv', [header, ...body(5)]));
   assert.equal(third.readPath, 'raw');
   const { rows } = await db.pool.query(
     `SELECT _load_id::text AS id, _source_file AS file, _period AS period, _period_start::text AS start,

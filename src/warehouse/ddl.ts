@@ -84,11 +84,34 @@ export function lineageDefaultsSql(schema: string, table: string): string {
  */
 export function addLineageSql(schema: string, table: string, values: readonly (string | null)[]): string {
   const adds = LINEAGE_COLUMN_DEFS.map((c, i) => {
-    const v = values[i];
-    const def = v === null || v === undefined ? '' : ` DEFAULT ${quoteLiteral(v)}::${typeSql(c.type)}`;
-    return `ADD COLUMN ${quoteIdent(c.name)} ${typeSql(c.type)}${def}`;
+    const value = lineageLiteral(c, values[i]);
+    return `ADD COLUMN ${quoteIdent(c.name)} ${typeSql(c.type)}${value ? ` DEFAULT ${value}` : ''}`;
   });
   return `ALTER TABLE ${qualified(schema, table)} ${adds.join(', ')}`;
+}
+
+/**
+ * This load's lineage values as the columns' defaults, for a table no reader can see until the
+ * load commits (emptied by TRUNCATE, which holds ACCESS EXCLUSIVE): then PostgreSQL evaluates
+ * nothing per row. `lineageDefaultsSql` puts the general ones back before the load ends.
+ */
+export function lineageConstantsSql(
+  schema: string,
+  table: string,
+  values: readonly (string | null)[],
+): string {
+  const alters = LINEAGE_COLUMN_DEFS.map(
+    (c, i) => `ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${lineageLiteral(c, values[i]) ?? 'NULL'}`,
+  );
+  return `ALTER TABLE ${qualified(schema, table)} ${alters.join(', ')}`;
+}
+
+/** A lineage value as a typed SQL literal, or null. */
+function lineageLiteral(
+  c: (typeof LINEAGE_COLUMN_DEFS)[number],
+  value: string | null | undefined,
+): string | null {
+  return value === null || value === undefined ? null : `${quoteLiteral(value)}::${typeSql(c.type)}`;
 }
 
 /**

@@ -255,6 +255,37 @@ test('later raw loads into an existing table stamp their own lineage', async () 
   assert.match(defaults[0].expr, /current_setting/, 'no load id is left behind as a constant default');
 });
 
+test('a raw fullload stamps its own lineage and leaves the general defaults behind', async () => {
+  const code = 'raw_full';
+  const full = (file: string) =>
+    loadFile(db.pool, {
+      file,
+      workspace: ws,
+      sourceCode: code,
+      test: true,
+      mode: 'fullload',
+      config: config(),
+      user: 'tester',
+    });
+  const first = await full(write('full_2025_10.csv', [header, ...body(20)]));
+  const second = await full(write('full_2025_11.csv', [header, ...body(30)]));
+  assert.equal(second.readPath, 'raw');
+  assert.equal(second.rowsDeleted, 20);
+  const { rows } = await db.pool.query(
+    `SELECT _load_id::text AS id, _source_file AS file, _period_start::text AS start, count(*)::int AS n
+       FROM staging_test.tbl_raw_full GROUP BY 1, 2, 3`,
+  );
+  assert.deepEqual(rows, [{ id: second.loadId, file: 'full_2025_11.csv', start: '2025-11-01', n: 30 }]);
+  assert.notEqual(first.loadId, second.loadId);
+  const { rows: defaults } = await db.pool.query(
+    `SELECT a.attname AS name, pg_get_expr(d.adbin, d.adrelid) AS expr
+       FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+      WHERE d.adrelid = 'staging_test.tbl_raw_full'::regclass AND a.attname IN ('_load_id', '_source_file')`,
+  );
+  for (const d of defaults) assert.match(d.expr, /current_setting/, `${d.name}: no constant left behind`);
+  assert.equal(defaults.length, 2);
+});
+
 test('a large file with suppressed cells is typed from every row: every marker is counted', async () => {
   const lines = [header];
   // ~2.5 MB with a marker every 1,000 rows: the typed path, and a sample that sees only some

@@ -6,6 +6,7 @@ import {
   addLineageSql,
   hasCurrentLineageDefaults,
   hasLineageIndex,
+  lineageConstantsSql,
   lineageDefaultsSql,
   lineageIndexSql,
   lineageSettings,
@@ -138,6 +139,7 @@ export async function writeRows(
           lineSinks: lineHashes ? [lineHashes, scan] : [scan],
           hash,
           created,
+          emptied: mode === 'fullload',
           schema,
           table,
           spec,
@@ -212,9 +214,16 @@ async function copyRaw(
     hash: Hash | undefined;
     /** the table was created by this load */
     created: boolean;
+    /** the table was emptied by this load (fullload: TRUNCATE holds ACCESS EXCLUSIVE already) */
+    emptied: boolean;
   },
 ): Promise<{ rows: number }> {
-  if (!q.created) {
+  if (q.emptied && !q.created) {
+    // no reader can see the table until commit anyway, so the defaults may be this load's
+    // constants: PostgreSQL then evaluates nothing per row (settings cost an append ~0.8 s per
+    // 1M rows)
+    await client.query(lineageConstantsSql(q.schema, q.table, q.lineage));
+  } else if (!q.created) {
     if (!(await hasCurrentLineageDefaults(client, q.schema, q.table)))
       await client.query(lineageDefaultsSql(q.schema, q.table));
     await client.query(lineageSettings(q.lineage));
@@ -238,6 +247,7 @@ async function copyRaw(
     hash: q.hash,
   });
   if (q.created) await addLineage(client, q.schema, q.table, q.lineage);
+  else if (q.emptied) await client.query(lineageDefaultsSql(q.schema, q.table));
   return copied;
 }
 

@@ -1,6 +1,6 @@
 import { detectFile, type FileSpec, type TableSpec } from '../../engine/index.js';
-import { printJson, renderTable } from '../output.js';
 import { formatCount } from '../../format.js';
+import { printJson, renderTable } from '../output.js';
 
 interface DetectCliOptions {
   sheet?: string;

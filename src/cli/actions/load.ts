@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { DatawarpError } from '../../errors.js';
+import { formatCount } from '../../format.js';
 import { currentUser, type LoadMode } from '../../lifecycle/registry.js';
 import { abortOnSignals, loadFile, parsePeriod, type LoadResult } from '../../pipeline/load/index.js';
 import { loadConfig } from '../../storage/config.js';
 import { withWarehouse, workspaceOf } from '../context.js';
 import { plural, printJson } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { formatCount } from '../../format.js';
 
 interface LoadOptions {
   source: string;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
 import type { TableSpec } from '../../engine/table-spec.js';
+import { formatCount } from '../../format.js';
 import { describeTable, LINEAGE_COLUMN_DEFS } from '../../warehouse/ddl.js';
 import { countDescribed } from '../../warehouse/queries/column-metadata.js';
 import {
@@ -30,7 +31,6 @@ import { recordColumnMetadata, recordSchemaChanges, recordSuccess, suppressedCel
 import { fileKeyOf, resolveLoadTarget, type LoadTarget } from './target.js';
 import type { LoadResult, LoadTableOptions, LoadTimings, TableSource } from './types.js';
 import { writeRows } from './write-rows.js';
-import { formatCount } from '../../format.js';
 
 /**
  * load: one table of one file into its source's table, in one transaction with its audit rows.

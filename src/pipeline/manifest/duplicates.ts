@@ -5,10 +5,10 @@
  * user edits the manifest and reloads with --force).
  */
 import type pg from 'pg';
+import { formatCount } from '../../format.js';
 import { estimatedRows, periodRepeats, type PeriodRepeats } from '../../warehouse/queries/duplicates.js';
 import { insertValidationResults } from '../../warehouse/queries/validation.js';
 import { classifyLoadMode, type LoadModeVerdict } from './load-mode.js';
-import { formatCount } from '../../format.js';
 
 export interface DuplicateReport {
   readonly sourceCode: string;

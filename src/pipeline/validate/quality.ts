@@ -1,8 +1,8 @@
 import type pg from 'pg';
+import { formatCount } from '../../format.js';
 import type { ValidationConfig } from '../../storage/config.js';
 import { countDuplicates, profileLoad, type ColumnProfile } from '../../warehouse/queries/quality.js';
 import { breach, type GateResult } from './types.js';
-import { formatCount } from '../../format.js';
 
 export interface QualityInput {
   readonly schema: string;

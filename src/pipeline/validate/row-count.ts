@@ -1,6 +1,6 @@
+import { formatCount } from '../../format.js';
 import type { ValidationConfig } from '../../storage/config.js';
 import { breach, type GateResult } from './types.js';
-import { formatCount } from '../../format.js';
 
 /** Row count sanity: empty, too few, too many, or a big swing against the previous load. */
 export function checkRowCount(config: ValidationConfig, rows: number, previous: number | null): GateResult[] {

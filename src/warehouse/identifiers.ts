@@ -15,7 +15,11 @@ export function qualified(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
 
-/** For the rare statement that cannot take parameters (e.g. COMMENT ON, DDL defaults). */
+/**
+ * For the rare statement that cannot take parameters (e.g. COMMENT ON, DDL defaults). A NUL (a
+ * header from a padded export) is dropped: PostgreSQL text cannot hold it, and in a statement's
+ * text it breaks the protocol message itself.
+ */
 export function quoteLiteral(value: string): string {
-  return escapeLiteral(value);
+  return escapeLiteral(value.includes('\0') ? value.replaceAll('\0', '') : value);
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { test } from 'node:test';
+import { registerSource } from '../../src/lifecycle/registry.js';
 import { loadFile } from '../../src/pipeline/load/load-file.js';
 import { profileWithSuspects } from '../../src/warehouse/queries/quality.js';
 import { resolveWorkspace } from '../../src/storage/workspace.js';
@@ -81,6 +82,43 @@ test('a CSV is hashed as it is copied: the same bytes again are skipped, other b
   assert.equal(changed.status, 'completed');
   assert.equal(await eventSha(changed.loadId), sha(a));
   assert.notEqual(sha(a), await eventSha(first.loadId));
+});
+
+test('NUL characters from a padded export are dropped, in values, headers and the audit rows alike', async () => {
+  await registerSource(db.pool, {
+    sourceCode: 'raw_nul',
+    publication: 'Padded exports',
+    domain: 'Testing',
+    owner: 'tester@nhs.net',
+    purpose: 'NUL characters',
+    validationRequired: false,
+  });
+  const lines = [
+    'Id,Na\0me,Amount',
+    ...Array.from({ length: 50 }, (_, i) => `${i},name ${i}${i === 5 ? '\0' : ''},${i}`),
+  ];
+  const file = write('padded.csv', lines);
+  const r = await loadFile(db.pool, {
+    file,
+    workspace: ws,
+    sourceCode: 'raw_nul',
+    config: config(),
+    user: 'tester',
+  });
+  assert.equal(r.status, 'completed');
+  assert.equal(r.rowsLoaded, 50);
+  const { rows } = await db.pool.query(`SELECT na_me AS name FROM staging.tbl_raw_nul WHERE id = 5`);
+  assert.deepEqual(rows, [{ name: 'name 5' }]);
+  const { rows: meta } = await db.pool.query(
+    `SELECT original_name, col_description('staging.tbl_raw_nul'::regclass, 2) AS comment
+       FROM datawarp.tbl_column_metadata WHERE source_code = 'raw_nul' AND column_name = 'na_me'`,
+  );
+  assert.deepEqual(meta, [{ original_name: 'Name', comment: 'Name' }]);
+  const { rows: event } = await db.pool.query(
+    `SELECT spec IS NOT NULL AS has_spec FROM datawarp.tbl_load_events WHERE load_id = $1`,
+    [r.loadId],
+  );
+  assert.deepEqual(event, [{ has_spec: true }]);
 });
 
 test('a gzip-compressed CSV is read through datawarp, not sent to PostgreSQL compressed', async () => {

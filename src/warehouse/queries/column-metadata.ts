@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { jsonb } from './jsonb.js';
 
 export interface ColumnMetadataInput {
   column_name: string;
@@ -33,7 +34,7 @@ export async function upsertColumnMetadata(
             description = coalesce(EXCLUDED.description, datawarp.tbl_column_metadata.description),
             last_load_id = EXCLUDED.last_load_id,
             updated_at = now()`,
-    [sourceCode, loadId, JSON.stringify(columns)],
+    [sourceCode, loadId, jsonb(columns)],
   );
 }
 

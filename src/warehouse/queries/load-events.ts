@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { jsonb } from './jsonb.js';
 
 export interface LoadEventRow {
   load_id: string;
@@ -151,11 +152,11 @@ export async function finishLoadEvent(
       o.rows_suppressed ?? 0,
       o.rows_deleted ?? 0,
       o.columns_added ?? [],
-      JSON.stringify(o.columns_widened ?? []),
+      jsonb(o.columns_widened ?? []),
       o.columns_pending ?? [],
       o.columns_missing ?? [],
       o.validation_status ?? null,
-      o.spec === undefined ? null : JSON.stringify(o.spec),
+      o.spec === undefined ? null : jsonb(o.spec),
       o.spec_hash ?? null,
       o.error_message ?? null,
       o.message ?? null,

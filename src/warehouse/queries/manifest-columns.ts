@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { jsonb } from './jsonb.js';
 
 export interface ManifestColumnInput {
   original_name: string;
@@ -35,7 +36,7 @@ export async function applyManifestColumns(
               is_dimension boolean, is_measure boolean, query_keywords text[])
       WHERE m.source_code = $1
         AND (m.column_name = c.column_name OR lower(m.original_name) = lower(c.original_name))`,
-    [sourceCode, JSON.stringify(columns)],
+    [sourceCode, jsonb(columns)],
   );
   return rowCount ?? 0;
 }

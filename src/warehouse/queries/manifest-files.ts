@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { jsonb } from './jsonb.js';
 
 /** Statuses of one manifest file entry (migrations/0004_manifest_files.sql). */
 export const MANIFEST_FILE_STATUSES = ['pending', 'running', 'loaded', 'failed', 'skipped'] as const;
@@ -110,7 +111,7 @@ export async function ensureManifestFiles(
        FROM jsonb_to_recordset($2::jsonb)
          AS e(source_code text, file_key text, url text, period text, mode text, sheet text, member text)
      ON CONFLICT (manifest_id, source_code, file_key) DO UPDATE SET mode = EXCLUDED.mode`,
-    [manifestId, JSON.stringify(entries)],
+    [manifestId, jsonb(entries)],
   );
 }
 

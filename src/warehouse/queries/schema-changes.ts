@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { jsonb } from './jsonb.js';
 
 export type SchemaChangeStatus = 'pending' | 'approved' | 'rejected' | 'applied';
 
@@ -40,7 +41,7 @@ export async function insertSchemaChange(
              CASE WHEN $5 = 'pending' THEN NULL ELSE now() END,
              CASE WHEN $5 = 'pending' THEN NULL ELSE $6 END)
      RETURNING change_id`,
-    [c.source_code, c.load_id, c.change_type, JSON.stringify(c.details), c.status, c.requested_by],
+    [c.source_code, c.load_id, c.change_type, jsonb(c.details), c.status, c.requested_by],
   );
   return rows[0]!.change_id;
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { qualified } from '../identifiers.js';
+import { jsonb } from './jsonb.js';
 
 /** A row of `datawarp.tbl_data_sources`, as the rest of datawarp sees it. */
 export interface SourceRow {
@@ -107,7 +108,7 @@ export async function writeAudit(
       entry.source_code ?? null,
       entry.object_type ?? null,
       entry.object_name ?? null,
-      entry.details === undefined ? null : JSON.stringify(entry.details),
+      entry.details === undefined ? null : jsonb(entry.details),
     ],
   );
 }

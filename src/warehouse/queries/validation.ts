@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { jsonb } from './jsonb.js';
 
 export interface ValidationRow {
   validation_type: 'row_count' | 'schema' | 'quality' | 'metadata';
@@ -20,7 +21,7 @@ export async function insertValidationResults(
      SELECT $1, $2, r.validation_type, r.check_name, r.status, r.message, r.details
        FROM jsonb_to_recordset($3::jsonb)
          AS r(validation_type text, check_name text, status text, message text, details jsonb)`,
-    [loadId, sourceCode, JSON.stringify(results.map((r) => ({ ...r, details: r.details ?? null })))],
+    [loadId, sourceCode, jsonb(results.map((r) => ({ ...r, details: r.details ?? null })))],
   );
 }
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { jsonb } from './jsonb.js';
 
 type Db = pg.ClientBase | pg.Pool;
 
@@ -219,7 +220,7 @@ export async function recordDetection(db: Db, id: string, d: Detected): Promise<
       d.format,
       d.encoding,
       d.delimiter,
-      d.headers === null ? null : JSON.stringify(d.headers),
+      d.headers === null ? null : jsonb(d.headers),
       d.schema,
       d.table,
     ],
@@ -296,7 +297,7 @@ export async function holdForReview(db: Db, id: string, claimant: string, propos
   await db.query(
     `UPDATE ${T} SET status = 'review', proposed_settings = $3, claimed_by = NULL, updated_at = now()
       WHERE id = $1 AND status = 'processing' AND claimed_by = $2`,
-    [id, claimant, JSON.stringify(proposed)],
+    [id, claimant, jsonb(proposed)],
   );
 }
 
@@ -304,7 +305,7 @@ export async function recordApproval(db: Db, id: string, settings: unknown, revi
   await db.query(
     `UPDATE ${T} SET approved_settings = $2, reviewed_by = $3, reviewed_at = now(), updated_at = now()
       WHERE id = $1`,
-    [id, JSON.stringify(settings), reviewer],
+    [id, jsonb(settings), reviewer],
   );
 }
 

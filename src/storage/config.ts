@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { parseDuration } from '../duration.js';
 import { DatawarpError } from '../errors.js';
 import type { Workspace } from './workspace.js';
 
@@ -71,16 +72,43 @@ const SourceConfig = z
   })
   .strict();
 
+/** `datawarp watch`'s settings when its flags do not say (flags win). */
+const Watch = z
+  .object({
+    /** the drop folder, relative to the workspace (default: dropoff) */
+    dir: z.string().min(1).optional(),
+    interval: z
+      .string()
+      .refine((text) => isDuration(text), 'must be a duration like 15s, 200ms, 2m or 1h')
+      .default('15s'),
+    stable_checks: z.number().int().positive().default(6),
+    review: z.boolean().default(false),
+    keep_backups: z.number().int().positive().default(5),
+  })
+  .strict()
+  .prefault({});
+
+function isDuration(text: string): boolean {
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const Config = z
   .object({
     validation: Validation,
     load: Load,
+    watch: Watch,
     sources: z.record(z.string(), SourceConfig).default({}),
   })
   .passthrough();
 export type Config = z.output<typeof Config>;
 export type ValidationConfig = Config['validation'];
 export type SourceSettings = z.output<typeof SourceConfig>;
+export type WatchSettings = z.output<typeof Watch>;
 
 export const DEFAULT_CONFIG: Config = Config.parse({});
 

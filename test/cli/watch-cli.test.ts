@@ -74,6 +74,33 @@ test('watch --once creates the tree in the workspace, loads a drop and shows it 
   );
 });
 
+test('watch settings come from datawarp.yaml when no flag gives them; a flag wins', async () => {
+  const ws = tempDir('datawarp-watch-yaml-');
+  fs.writeFileSync(
+    path.join(ws, 'datawarp.yaml'),
+    'watch:\n  dir: drops\n  interval: 50ms\n  stable_checks: 2\n  review: true\n',
+  );
+  const fromYaml = await runCli(['--workspace', ws, 'watch', '--once'], { env, cwd });
+  assert.equal(fromYaml.code, 0, fromYaml.stderr);
+  assert.match(
+    fromYaml.stdout,
+    new RegExp(
+      `watching ${path.join(ws, 'drops')} every 50ms; a file is loaded after 2 unchanged checks \\(review mode\\)`,
+    ),
+  );
+  assert.ok(fs.statSync(path.join(ws, 'drops', 'reference_data_table/append/processed')).isDirectory());
+  const flagged = await runCli(['--workspace', ws, 'watch', '--once', '--stable-checks', '3'], { env, cwd });
+  assert.match(flagged.stdout, /every 50ms; a file is loaded after 3 unchanged checks/);
+
+  fs.writeFileSync(path.join(ws, 'datawarp.yaml'), 'watch:\n  interval: soon\n');
+  const bad = await runCli(['--workspace', ws, 'watch', '--once'], { env, cwd });
+  assert.notEqual(bad.code, 0);
+  assert.match(
+    bad.stderr,
+    /^datawarp: .*datawarp\.yaml: watch\.interval: must be a duration like 15s.* \(line 2\)\nhint: /,
+  );
+});
+
 test('approve and reject from the command line; unknown and finished ids are refused', async () => {
   const root = newRoot('dropoff');
   fs.mkdirSync(path.join(root, 'none_reference_data_table/fullload'), { recursive: true });

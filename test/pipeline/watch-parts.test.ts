@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DatawarpError } from '../../src/errors.js';
-import { parseDuration } from '../../src/pipeline/watch/duration.js';
+import { parseDuration } from '../../src/duration.js';
 import { moveFile, outcomePath, stamp } from '../../src/pipeline/watch/moves.js';
 import { IgnoredReporter, scanDropTree } from '../../src/pipeline/watch/scan.js';
 import { isStable, observe } from '../../src/pipeline/watch/stability.js';

@@ -6,7 +6,6 @@ import {
   approveFile,
   defaultDropRoot,
   ensureDropTree,
-  formatDuration,
   rejectFile,
   runWatcher,
   watchStatus,
@@ -15,6 +14,8 @@ import {
   type WatchEvent,
 } from '../../pipeline/watch/index.js';
 import type { TrackingRow } from '../../warehouse/queries/watch-tracking.js';
+import { formatDuration, parseDuration } from '../../duration.js';
+import { loadConfig, type WatchSettings } from '../../storage/config.js';
 import { withWarehouse, workspaceOf } from '../context.js';
 import { plural, printJson, renderTable } from '../output.js';
 import type { Logger } from 'pino';
@@ -29,8 +30,31 @@ interface WatchFlags {
   keepBackups: number;
 }
 
-export async function runWatch(dir: string | undefined, opts: WatchFlags, cmd: Command): Promise<void> {
-  const root = path.resolve(dir ?? defaultDropRoot(workspaceOf(cmd)));
+/** What the watcher runs with: a flag on the command line wins, then `watch:` in datawarp.yaml. */
+interface WatchRun {
+  root: string;
+  interval: number;
+  stableChecks: number;
+  review: boolean;
+  keepBackups: number;
+}
+
+function watchRun(dir: string | undefined, flags: WatchFlags, cmd: Command): WatchRun {
+  const ws = workspaceOf(cmd);
+  const config: WatchSettings = loadConfig(ws).watch;
+  const given = (option: keyof WatchFlags) => cmd.getOptionValueSource(option) === 'cli';
+  return {
+    root: path.resolve(dir ?? (config.dir ? path.resolve(ws.root, config.dir) : defaultDropRoot(ws))),
+    interval: given('interval') ? flags.interval : parseDuration(config.interval),
+    stableChecks: given('stableChecks') ? flags.stableChecks : config.stable_checks,
+    review: given('review') ? Boolean(flags.review) : config.review,
+    keepBackups: given('keepBackups') ? flags.keepBackups : config.keep_backups,
+  };
+}
+
+export async function runWatch(dir: string | undefined, flags: WatchFlags, cmd: Command): Promise<void> {
+  const opts = { ...flags, ...watchRun(dir, flags, cmd) };
+  const { root } = opts;
   ensureDropTree(root); // a folder that cannot be created fails before the database starts
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
@@ -47,7 +71,7 @@ export async function runWatch(dir: string | undefined, opts: WatchFlags, cmd: C
         intervalMs: opts.interval,
         stableChecks: opts.stableChecks,
         once: Boolean(opts.once),
-        review: Boolean(opts.review),
+        review: opts.review,
         keepBackups: opts.keepBackups,
         staleClaimMs: Math.max(30_000, opts.interval * 4),
         signal: controller.signal,
@@ -144,7 +168,7 @@ function inherited(cmd: Command): { json: boolean; keepBackups: number } {
   return { json: Boolean(own.json || parent.json), keepBackups: parent.keepBackups ?? 5 };
 }
 
-function printEvent(opts: WatchFlags): (e: WatchEvent) => void {
+function printEvent(opts: WatchRun): (e: WatchEvent) => void {
   return (e) => {
     switch (e.kind) {
       case 'started':

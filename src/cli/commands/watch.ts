@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isDatawarpError } from '../../errors.js';
-import { parseDuration } from '../../pipeline/watch/duration.js';
+import { parseDuration } from '../../duration.js';
 import { lazyAction } from '../lazy-action.js';
 
 const actions = () => import('../actions/watch.js');
@@ -44,6 +44,8 @@ The folder decides what happens to a file:
 fullload replaces the table's rows (a reference table is first copied to bkp.<table>_<time>);
 append adds rows. Done files move to processed/<time>_<name>, failed ones to error/<time>_<name>
 with <name>.error.json beside them. State is in ref.file_monitor_tracking (docs/watch.md).
+Settings not given as flags come from \`watch:\` in datawarp.yaml (dir, interval, stable_checks,
+review, keep_backups); a flag wins.
 
 Examples:
   $ datawarp watch                                  # <workspace>/dropoff, 6 checks x 15s

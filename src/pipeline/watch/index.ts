@@ -1,4 +1,3 @@
-export { parseDuration, formatDuration } from './duration.js';
 export { approveFile, rejectFile, type ReviewContext } from './review.js';
 export type { ReviewChanges, ProposedSettings } from './review-settings.js';
 export { watchStatus, type WatchStatus } from './status.js';

@@ -1,4 +1,4 @@
-import { DatawarpError } from '../../errors.js';
+import { DatawarpError } from './errors.js';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 

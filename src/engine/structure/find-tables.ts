@@ -10,7 +10,8 @@
  *    the header (several rows: flattened), none means headerless.
  * 5. stack: a headerless block under a table with the same columns continues it; a block with
  *    its own header is a new table and inherits header text it lacks (the measure headers at the
- *    top of the sheet) from the table above.
+ *    top of the sheet) from the table above; a label column with no header at all takes the
+ *    header of a column elsewhere on the sheet holding the same labels.
  * 6. classify: cover / contents / notes blocks become `notes`; a rectangular table never does
  *    just for being narrow or all text.
  */
@@ -21,7 +22,7 @@ import { findSheetTitle, splitRuns, trimRun } from './runs.js';
 import { shapeBlock } from './shape-block.js';
 import { SheetView } from './sheet-view.js';
 import { splitColumns } from './side-by-side.js';
-import { continues, extend, inheritHeaders } from './stack.js';
+import { continues, extend, inheritHeaders, nameBlankLabels } from './stack.js';
 
 /**
  * The tables of one grid (a sheet, or a text file's head sample), top to bottom and left to right.
@@ -56,6 +57,7 @@ export function findTables(grid: Grid): TableRegion[] {
   }
   // a lone one-row block of one or two cells (a key/value line) beside real tables is not a table
   const sized = drafts.filter((d) => rowSpan(d) > 1 || d.columns.length >= 3);
+  nameBlankLabels(view, sized);
   return classify(view, sized.length ? sized : drafts);
 }
 

@@ -67,3 +67,50 @@ export function inheritHeaders(drafts: readonly Draft[], draft: Draft): void {
     );
   }
 }
+
+/**
+ * A label column left without a header (NHS sitreps merge a notes cell over the regional block's
+ * label header) takes the header of a label column in another table of the sheet that holds
+ * mostly the same labels: the ICB block below heads the same regions `Region`. Less than half
+ * the labels in common, and the column keeps its blank (and a positional name).
+ */
+export function nameBlankLabels(view: SheetView, drafts: readonly Draft[]): void {
+  for (const draft of drafts) {
+    if (!draft.headerRows) continue;
+    draft.columns.forEach((c, i) => {
+      if (draft.headers[i] || draft.valueCols.has(c)) return;
+      const labels = labelsOf(view, draft, c);
+      if (labels.size < 2) return;
+      let best: { header: string; share: number } | null = null;
+      for (const other of drafts) {
+        if (other === draft || !other.headerRows) continue;
+        for (const [j, oc] of other.columns.entries()) {
+          const header = other.headers[j];
+          if (!header || other.valueCols.has(oc)) continue;
+          const theirs = labelsOf(view, other, oc);
+          let shared = 0;
+          for (const label of labels) if (theirs.has(label)) shared++;
+          const share = shared / labels.size;
+          if (share >= 0.5 && share > (best?.share ?? 0)) best = { header, share };
+        }
+      }
+      if (!best) return;
+      draft.headers[i] = best.header;
+      draft.warnings.push(
+        `column ${i + 1} has no header: named ${JSON.stringify(best.header)} after a column of another table on the sheet with the same labels`,
+      );
+    });
+  }
+}
+
+/** The distinct texts of a column's data rows. */
+function labelsOf(view: SheetView, draft: Draft, col: number): Set<string> {
+  const skip = new Set(draft.skipRows);
+  const out = new Set<string>();
+  for (let r = draft.dataRows[0]; r <= draft.dataRows[1]; r++) {
+    if (skip.has(r)) continue;
+    const text = view.text(r, col);
+    if (text) out.add(text);
+  }
+  return out;
+}

@@ -105,9 +105,31 @@ test('stacked sub-tables are separate tables; each inherits the measure headers 
   assert.deepEqual(oneBased(icbs!.dataRows), [7, 9]);
   assert.deepEqual(icbs!.headers, ['Region', 'ICB Code', 'ICB Name', 'Admitted', 'Discharged']);
   assert.deepEqual(regions!.columns, [3, 4, 5]);
+  assert.deepEqual(
+    regions!.headers,
+    ['Region', 'Admitted', 'Discharged'],
+    'the headerless label column is named after the column below holding the same regions',
+  );
+  assert.match(regions!.warnings.join(' '), /column 1 has no header: named "Region"/);
   assert.deepEqual(oneBased(providers!.headerRows), [11, 11]);
   assert.deepEqual(providers!.headers, ['Region', 'Org Code', 'Org Name', 'Admitted', 'Discharged']);
   assert.deepEqual(oneBased(providers!.dataRows), [12, 13]);
+});
+
+test('a headerless label column keeps its blank when no other table holds the same labels', () => {
+  const g = grid([
+    ['', '', '', '', 'Admitted', 'Discharged'],
+    ['', '', '', 'ENGLAND', 100, 90],
+    ['', '', '', 'LONDON', 40, 30],
+    ['', '', '', 'MIDLANDS', 60, 60],
+    [],
+    ['', 'Trust', 'Org Code', 'Org Name'],
+    ['', 'Barts', 'R1H', 'Barts Health', 20, 10],
+    ['', 'Kings', 'RJZ', 'Kings College', 20, 20],
+  ]);
+  const [regions, trusts] = findTables(g);
+  assert.deepEqual(regions!.headers, ['', 'Admitted', 'Discharged']);
+  assert.equal(trusts!.headers[0], 'Trust');
 });
 
 test('an all-text table keeps its first data rows out of the header', () => {

@@ -30,6 +30,13 @@ export interface CopyRowsInput {
   /** called about every `progressEvery` rows with the running count */
   readonly onProgress?: (rows: number) => void;
   readonly progressEvery?: number;
+  /** given each row sent, with its data values as one COPY text line (the quality checks' stats) */
+  readonly rowSink?: RowSink;
+}
+
+/** Receives each row copied: the reader's row (values at `pick`) and its data values encoded. */
+export interface RowSink {
+  add(row: readonly CopyValue[], line: string): void;
 }
 
 export interface CopyRowsResult {
@@ -71,6 +78,7 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
   const width = pick ? pick.length : input.columns.length;
   const every = input.progressEvery ?? 10_000;
   const signal = input.signal;
+  const sink = input.rowSink;
   let count = 0;
   let buffer = '';
   try {
@@ -85,6 +93,7 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
           if (v === null || v === undefined) line += '\\N';
           else line += NEEDS_ESCAPE.test(v) ? v.replace(ESCAPES, (c) => ESCAPED[c]!) : v;
         }
+        sink?.add(row, line);
         buffer += line + suffix;
       }
       count += batch.length;

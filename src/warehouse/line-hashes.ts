@@ -21,11 +21,7 @@ export class LineHashes {
 
   /** Offer one line, `buf[start, end)` (the line break excluded). */
   add(buf: Uint8Array, start: number, end: number): void {
-    if (!this.complete) return;
-    if (this.size >= this.maxLines) {
-      this.complete = false;
-      return;
-    }
+    if (!this.room()) return;
     // four bytes a step: two independent 32-bit mixes, finished with murmur3's avalanche
     let a = 0x811c9dc5 ^ (end - start);
     let b = 0x9747b28c;
@@ -39,6 +35,30 @@ export class LineHashes {
       a = Math.imul(a ^ buf[i]!, 0x01000193);
       b = Math.imul(b + buf[i]!, 0x5bd1e995) ^ (b >>> 13);
     }
+    this.count(a, b);
+  }
+
+  /** Offer one line as text (a row the typed reader encoded): the same check over UTF-16 units. */
+  addText(text: string): void {
+    if (!this.room()) return;
+    let a = 0x811c9dc5 ^ text.length;
+    let b = 0x9747b28c;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b + c, 0x5bd1e995) ^ (b >>> 13);
+    }
+    this.count(a, b);
+  }
+
+  private room(): boolean {
+    if (!this.complete) return false;
+    if (this.size < this.maxLines) return true;
+    this.complete = false;
+    return false;
+  }
+
+  private count(a: number, b: number): void {
     a = fmix(a);
     b = fmix(b ^ a);
     // 0/0 marks an empty slot

@@ -177,6 +177,27 @@ test('a code with a leading zero far past the sample is not loaded as a number b
   assert.deepEqual(rows[0], { id: '007', type: 'text' });
 });
 
+test('the typed path measures the gates from the rows as they go in, as the table would', async () => {
+  // `*` takes the typed path; rows 10-14 repeat rows 0-4; `Empty` holds nothing
+  const rows = Array.from({ length: 40 }, (_, i) => {
+    const k = i >= 10 && i < 15 ? i - 10 : i;
+    const day = k === 7 ? '2099-12-31' : `2025-0${(k % 9) + 1}-1${k % 9}`;
+    return `${k},Name ${k},${k === 3 ? '*' : k * 2},${day},`;
+  });
+  const r = await load(write('typed_gates.csv', ['Id,Name,Amount,Day,Empty', ...rows]), 'typed_gates');
+  assert.equal(r.readPath, 'typed');
+  const gate = (name: string) => r.validation.find((g) => g.check_name === name)?.message;
+  assert.equal(gate('duplicate_rows'), '5 duplicate rows');
+  assert.equal(gate('all_null'), 'all-null columns: empty');
+  const { rows: table } = await db.pool.query(
+    `SELECT count(*) - count(DISTINCT (id, name, amount, day)) AS extra, min(day)::text AS lo, max(day)::text AS hi
+       FROM staging_test.tbl_typed_gates`,
+  );
+  assert.equal(Number(table[0].extra), 5, 'the table agrees on the repeats');
+  assert.deepEqual([table[0].lo, table[0].hi], ['2025-01-10', '2099-12-31']);
+  assert.equal(gate('future_dates'), 'dates in the future: day (latest 2099-12-31)');
+});
+
 test('the raw path counts repeated rows as they stream, across chunk boundaries', async () => {
   const rows = body(30_000); // ~2 MB: lines straddle the 1 MB read chunks
   const file = write('dups.csv', [header, ...rows, rows[10]!, rows[29_999]!, rows[15_000]!]);

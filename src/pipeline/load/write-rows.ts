@@ -20,6 +20,7 @@ import { isMisfit } from './failure.js';
 import { planTable, type LoadColumn, type TablePlan } from './plan.js';
 import { rawPathBlocker, RawPathDiverged, type RawCsv } from './raw-path.js';
 import { RawScan } from './raw-scan.js';
+import { RowStats } from './row-stats.js';
 import type { LoadMode, LoadTableOptions, TableSource } from './types.js';
 
 /**
@@ -49,7 +50,7 @@ export interface Written {
   readonly path: 'raw' | 'typed';
   readonly rows: number;
   readonly deleted: number;
-  /** what the raw path already measured, so the gates need not scan again */
+  /** what the rows measured on their way in (row-stats.ts, raw-scan.ts), so the gates need not read them back */
   readonly profile?: ColumnProfile[];
   readonly duplicates?: { extra: number; complete: boolean };
   /** the file's SHA-256, when the raw COPY hashed it on the way */
@@ -68,8 +69,6 @@ export async function writeRows(
   let rawTried = false;
   let path: 'raw' | 'typed';
   let plan: TablePlan;
-  let profile: ColumnProfile[] | undefined;
-  let duplicates: { extra: number; complete: boolean } | undefined;
   let sha256: string | undefined;
   // this load's lineage values, in LINEAGE_COLUMN_DEFS order
   const lineage = [
@@ -82,8 +81,6 @@ export async function writeRows(
   ];
   for (;;) {
     await client.query('SAVEPOINT datawarp_load');
-    profile = undefined;
-    duplicates = undefined;
     plan = planTable({
       schema,
       table,
@@ -122,12 +119,13 @@ export async function writeRows(
       const expected = spec.rowCount || null;
       const progress = opts.onProgress ? (n: number) => opts.onProgress!(n, expected) : undefined;
       let result: { rows: number };
+      let profile: ColumnProfile[];
+      const lineHashes =
+        opts.config.validation.levels.duplicate_rows === 'off'
+          ? undefined
+          : new LineHashes(opts.config.validation.duplicate_check_max_rows);
       if (path === 'raw') {
         rawTried = true;
-        const lineHashes =
-          opts.config.validation.levels.duplicate_rows === 'off'
-            ? undefined
-            : new LineHashes(opts.config.validation.duplicate_check_max_rows);
         const scan = new RawScan(
           loadCols.map((c, i) => ({ name: c.spec.name, type: spec.columns[i]!.type, landed: c.type })),
           src.raw!.dialect!,
@@ -164,13 +162,19 @@ export async function writeRows(
         if (checked.suspects || scan.lenient) throw new RawPathDiverged(checked.suspects + scan.lenient);
         sha256 = hash?.digest('hex');
         profile = checked.profile;
-        if (lineHashes) duplicates = { extra: lineHashes.repeats, complete: lineHashes.complete };
       } else {
+        const pick = identity(loadCols, spec.columns.length) ? null : loadCols.map((c) => c.index);
+        const stats = new RowStats(
+          loadCols.map((c) => ({ name: c.spec.name, type: c.type })),
+          pick,
+          lineHashes,
+        );
         result = await copyRows(client, {
           schema,
           table,
           columns: loadCols.map((c) => c.spec.name),
-          pick: identity(loadCols, spec.columns.length) ? null : loadCols.map((c) => c.index),
+          pick,
+          rowSink: stats,
           constantColumns: created ? [] : LINEAGE_COLUMN_DEFS.map((c) => c.name),
           constants: created ? [] : lineage,
           batches: src.read(spec, opts.signal),
@@ -178,7 +182,9 @@ export async function writeRows(
           onProgress: progress,
         });
         if (created) await addLineage(client, schema, table, lineage);
+        profile = stats.profile();
       }
+      const duplicates = lineHashes && { extra: lineHashes.repeats, complete: lineHashes.complete };
       // the table's second load (a fullload leaves one) brings the index: one bulk build after
       // the rows instead of one insert per row, and none at all for a table that only holds one load
       if (plan.kind !== 'create' && mode !== 'fullload' && !(await hasLineageIndex(client, schema, table)))

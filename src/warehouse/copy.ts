@@ -202,6 +202,8 @@ export interface CopyCsvInput {
   readonly lineSinks?: readonly LineSink[];
   /** given every byte of the file, the lines not sent too, so one pass also yields its SHA-256 */
   readonly hash?: Hash;
+  /** one of `lineSinks` that drops parts of lines before they are sent */
+  readonly editor?: LineEditor;
 }
 
 /** Receives one physical line, `buf[start, end)`, without its line break (or a carriage return before it). */
@@ -210,9 +212,19 @@ export interface LineSink {
 }
 
 /**
+ * A sink that may have parts of the lines it was given sent as nothing: the raw path blanks a
+ * suppression marker (`*`, `[c]`) so PostgreSQL reads the field as empty, that is null.
+ */
+export interface LineEditor extends LineSink {
+  /** the byte ranges `[start, end)` to drop from the buffer the last lines came in; then forgets them */
+  takeCuts(): number[];
+}
+
+/**
  * Stream a line range of a CSV file's bytes straight into `COPY ... (FORMAT csv)`: PostgreSQL
  * parses and converts, so JavaScript only finds line boundaries. Quoted empty strings load as
- * null, like unquoted ones. Columns not listed take their defaults.
+ * null, like unquoted ones. Columns not listed take their defaults. Only whole lines are sent
+ * (a line cut by a chunk's end waits for the next chunk), so an editor can drop parts of any line.
  */
 export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): Promise<CopyRowsResult> {
   const cols = input.columns.map(quoteIdent).join(', ');
@@ -230,64 +242,72 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
   const failed = failure.promise;
   const reader = createReadStream(input.file, { highWaterMark: 1 << 20 });
   const sinks = input.lineSinks ?? [];
-  const hashes = sinks.length
-    ? {
-        add(buf: Buffer, start: number, end: number) {
-          for (const s of sinks) s.add(buf, start, end);
-        },
-      }
-    : null;
+  const editor = input.editor;
+  const { firstLine, lastLine } = input;
+  let line = 1; // the number of the next line to start
+  // the start of a line the previous chunk cut off
   let carry: Buffer | null = null;
-  let line = 1;
+
+  /** Give the sinks the lines of `buf[from, to)`, which ends at a line break; the part to send. */
+  const lines = (buf: Buffer, from: number, to: number): { start: number; end: number } | null => {
+    let start = -1;
+    let end = from;
+    for (let pos = from; pos < to && line <= lastLine;) {
+      const nl = buf.indexOf(10, pos);
+      if (line >= firstLine) {
+        if (start < 0) start = pos;
+        end = nl + 1;
+        const stop = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+        for (const s of sinks) s.add(buf, pos, stop);
+      }
+      line++;
+      pos = nl + 1;
+    }
+    return start < 0 ? null : { start, end };
+  };
+  const send = async (buf: Buffer, part: { start: number; end: number } | null) => {
+    if (!part) return;
+    const cuts = editor?.takeCuts() ?? [];
+    const ok = stream.write(
+      cuts.length ? without(buf, part.start, part.end, cuts) : buf.subarray(part.start, part.end),
+    );
+    if (!ok) await Promise.race([once(stream, 'drain'), failed]);
+  };
+
   try {
     for await (const chunk of reader as AsyncIterable<Buffer>) {
       if (input.signal?.aborted) throw input.signal.reason;
       if (failure.error) throw failure.error;
       input.hash?.update(chunk);
       // past the last line only the hash reads on
-      if (line > input.lastLine) continue;
-      // find the part of this chunk inside [firstLine, lastLine]
-      let from = line >= input.firstLine ? 0 : -1;
-      let to = chunk.length;
-      let pos = 0;
-      while (pos < chunk.length) {
-        const nl = chunk.indexOf(10, pos);
-        if (nl === -1) break;
-        if (line === input.firstLine - 1) from = nl + 1;
-        if (hashes && line >= input.firstLine) {
-          if (carry) {
-            // the line began in the previous chunk
-            const whole = Buffer.concat([carry, chunk.subarray(0, nl)]);
-            hashes.add(
-              whole,
-              0,
-              whole.length > 0 && whole[whole.length - 1] === 13 ? whole.length - 1 : whole.length,
-            );
-            carry = null;
-          } else {
-            hashes.add(chunk, pos, nl > pos && chunk[nl - 1] === 13 ? nl - 1 : nl);
-          }
-        }
+      if (line > lastLine) continue;
+      const lastBreak = chunk.lastIndexOf(10);
+      if (lastBreak < 0) {
+        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
+        continue;
+      }
+      let from = 0;
+      if (carry) {
+        // the line the previous chunk began, whole
+        const first = chunk.indexOf(10) + 1;
+        const head = Buffer.concat([carry, chunk.subarray(0, first)]);
         carry = null;
-        if (line === input.lastLine) {
-          to = nl + 1;
-          line++;
-          break;
-        }
-        line++;
-        pos = nl + 1;
+        await send(head, lines(head, 0, head.length));
+        from = first;
       }
-      if (hashes && line >= input.firstLine && line <= input.lastLine && pos < chunk.length)
-        carry = carry ? Buffer.concat([carry, chunk.subarray(pos)]) : chunk.subarray(pos);
-      if (from >= 0 && from < to) {
-        const ok = stream.write(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
-        if (!ok) await Promise.race([once(stream, 'drain'), failed]);
-      }
-      input.onProgress?.(Math.max(0, Math.min(line, input.lastLine + 1) - input.firstLine));
-      if (line > input.lastLine && !input.hash) break;
+      await send(chunk, lines(chunk, from, lastBreak + 1));
+      if (lastBreak + 1 < chunk.length && line <= lastLine) carry = chunk.subarray(lastBreak + 1);
+      input.onProgress?.(Math.max(0, Math.min(line, lastLine + 1) - firstLine));
+      if (line > lastLine && !input.hash) break;
     }
     reader.destroy();
-    if (hashes && carry) hashes.add(carry, 0, carry.length);
+    // a last line without a line break
+    if (carry && line >= firstLine && line <= lastLine) {
+      for (const s of sinks) s.add(carry, 0, carry.length);
+      const cuts = editor?.takeCuts() ?? [];
+      const last = cuts.length ? without(carry, 0, carry.length, cuts) : carry;
+      if (!stream.write(last)) await Promise.race([once(stream, 'drain'), failed]);
+    }
     if (input.signal?.aborted) throw input.signal.reason;
     stream.end();
     await Promise.race([once(stream, 'finish'), failed]);
@@ -298,4 +318,19 @@ export async function copyCsvFile(client: pg.ClientBase, input: CopyCsvInput): P
     throw cause;
   }
   return { rows: (stream as unknown as { rowCount: number }).rowCount };
+}
+
+/** `buf[start, end)` without the ranges in `cuts` (pairs of offsets, in order, inside it). */
+function without(buf: Buffer, start: number, end: number, cuts: readonly number[]): Buffer {
+  let dropped = 0;
+  for (let k = 0; k < cuts.length; k += 2) dropped += cuts[k + 1]! - cuts[k]!;
+  const out = Buffer.allocUnsafe(end - start - dropped);
+  let at = 0;
+  let from = start;
+  for (let k = 0; k < cuts.length; k += 2) {
+    at += buf.copy(out, at, from, cuts[k]!);
+    from = cuts[k + 1]!;
+  }
+  buf.copy(out, at, from, end);
+  return out;
 }

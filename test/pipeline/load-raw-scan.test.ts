@@ -55,6 +55,7 @@ async function scanAndAsk(
       quote,
       escape,
       lineSinks: [scan],
+      editor: scan,
     });
     const asked = await profileWithSuspects(
       client,
@@ -96,9 +97,29 @@ test('quoted commas, doubled quotes, quoted empties and line breaks inside quote
   assertSame(await scanAndAsk(lines, { eol: '\r\n' }), 2);
 });
 
-test('NaN and Infinity in a number column are suspects; whitespace-only text is blank', async () => {
+test('Infinity in a number column is a suspect; whitespace-only text is blank; NaN is a missing value', async () => {
   const lines = ['A,2024-01-01,1,NaN,x', 'B,2024-01-02,2, -Infinity ,y', 'C,2024-01-03,3,+4,z', '  ,,,, '];
-  assertSame(await scanAndAsk(lines), 3);
+  const r = await scanAndAsk(lines);
+  assertSame(r, 2);
+  assert.equal(r.scan.profile()[3]!.nonNull, 2, 'NaN went as an empty field: null, as the reader reads it');
+});
+
+test('markers and null tokens in number and date columns go as empty fields; in text they stay', async () => {
+  const lines = [
+    '*,*,*,*,*',
+    '"[c]", [c] ,"[c]",[c],[c]',
+    'x,2024-01-01,-,..,–',
+    'n/a,N/A,NULL,#DIV/0!,na',
+    'y,2024-01-02,-5,-.5,ok',
+  ];
+  const r = await scanAndAsk(lines);
+  assertSame(r, 0);
+  assert.deepEqual(r.scan.suppressed, [0, 2, 3, 3, 0], 'markers counted where they are nulls');
+  assert.deepEqual(
+    r.scan.profile().map((p) => p.nonNull),
+    [5, 2, 1, 1, 5],
+    'the text columns keep theirs',
+  );
 });
 
 test('values PostgreSQL takes but datawarp reads otherwise are lenient: codes, underscores, a trailing point, date words', async () => {

@@ -45,8 +45,8 @@ test('a plain CSV goes straight to PostgreSQL and lands exactly as the typed rea
   const raw = await load(file, 'raw_plain');
   assert.equal(raw.readPath, 'raw');
   assert.equal(raw.rowsLoaded, 500);
-  // the same rows with a suppression marker in the sample take the typed path
-  const typedFile = write('typed.csv', [header, ...body(500), '500,x,*,2025-01-01,q']);
+  // the same rows with a thousands separator in the sample take the typed path
+  const typedFile = write('typed.csv', [header, ...body(500), '500,x,"1,000",2025-01-01,q']);
   const typed = await load(typedFile, 'raw_typed');
   assert.equal(typed.readPath, 'typed');
   const a = await contents('raw_plain');
@@ -145,22 +145,21 @@ test('a blank line or repeated header inside the data falls back to the typed re
   assert.equal(r.readPath, 'typed');
 });
 
-test('a `*` far past the sample makes PostgreSQL refuse the raw COPY; the typed reader loads it exactly', async () => {
+test('a `1,234.50` far past the sample makes PostgreSQL refuse the raw COPY; the typed reader loads it exactly', async () => {
   const lines = [header];
-  // ~2.5 MB: the marker sits well past the 1 MB detection sample
+  // ~2.5 MB: the thousands separator sits well past the 1 MB detection sample
   for (let i = 0; i < 40_000; i++)
     lines.push(
-      `${i},Name ${i} padding padding padding,${i === 35_000 ? '*' : (i / 4).toFixed(2)},2025-01-01,q`,
+      `${i},Name ${i} padding padding padding,${i === 35_000 ? '"1,234.50"' : (i / 4).toFixed(2)},2025-01-01,q`,
     );
-  const r = await load(write('late_star.csv', lines), 'raw_late');
+  const r = await load(write('late_thousands.csv', lines), 'raw_late');
   assert.equal(r.rowsLoaded, 40_000);
   assert.equal(r.readPath, 'typed');
   assert.equal(r.refined, true, 'typed from every row after PostgreSQL refused the sample types');
-  assert.equal(r.rowsSuppressed, 1, 'the late marker is counted');
   const { rows } = await db.pool.query(
-    `SELECT amount, pg_typeof(amount)::text AS type FROM staging_test.tbl_raw_late WHERE id = 35000`,
+    `SELECT amount::text, pg_typeof(amount)::text AS type FROM staging_test.tbl_raw_late WHERE id = 35000`,
   );
-  assert.deepEqual(rows[0], { amount: null, type: 'numeric' });
+  assert.deepEqual(rows[0], { amount: '1234.50', type: 'numeric' });
 });
 
 test('a code with a leading zero far past the sample is not loaded as a number by the raw path', async () => {
@@ -178,11 +177,11 @@ test('a code with a leading zero far past the sample is not loaded as a number b
 });
 
 test('the typed path measures the gates from the rows as they go in, as the table would', async () => {
-  // `*` takes the typed path; rows 10-14 repeat rows 0-4; `Empty` holds nothing
+  // `1,000` takes the typed path; rows 10-14 repeat rows 0-4; `Empty` holds nothing
   const rows = Array.from({ length: 40 }, (_, i) => {
     const k = i >= 10 && i < 15 ? i - 10 : i;
     const day = k === 7 ? '2099-12-31' : `2025-0${(k % 9) + 1}-1${k % 9}`;
-    return `${k},Name ${k},${k === 3 ? '*' : k * 2},${day},`;
+    return `${k},Name ${k},${k === 3 ? '"1,000"' : k * 2},${day},`;
   });
   const r = await load(write('typed_gates.csv', ['Id,Name,Amount,Day,Empty', ...rows]), 'typed_gates');
   assert.equal(r.readPath, 'typed');
@@ -345,19 +344,34 @@ test('a raw fullload stamps its own lineage and leaves the general defaults behi
   assert.equal(defaults.length, 2);
 });
 
-test('a large file with suppressed cells is typed from every row: every marker is counted', async () => {
+test('suppression markers go the raw path as empty fields: every marker in the file is counted', async () => {
   const lines = [header];
-  // ~2.5 MB with a marker every 1,000 rows: the typed path, and a sample that sees only some
-  for (let i = 0; i < 40_000; i++)
-    lines.push(
-      `${i},Name ${i} padding padding padding,${i % 1000 === 7 ? '*' : (i / 4).toFixed(2)},2025-01-01,q`,
-    );
-  const r = await load(write('many_stars.csv', lines), 'raw_many');
-  assert.equal(r.readPath, 'typed');
-  assert.equal(r.refined, true);
-  assert.equal(r.rowsSuppressed, 40);
-  const { rows } = await db.pool.query(
-    `SELECT count(*)::int AS n FROM staging_test.tbl_raw_many WHERE amount IS NULL`,
+  // ~2.5 MB with a marker every 1,000 rows, so the sample sees only some; quoted, spaced and
+  // bracketed spellings, and markers and null tokens in a date column too
+  const markers = ['*', '"*"', ' [c] ', ':', '-', '..', 'x', '–'];
+  for (let i = 0; i < 40_000; i++) {
+    const amount = i % 1000 === 7 ? markers[((i / 1000) % markers.length) | 0]! : (i / 4).toFixed(2);
+    const day = i % 5000 === 9 ? 'N/A' : i % 5000 === 11 ? '[z]' : '2025-01-01';
+    lines.push(`${i},Name ${i} padding padding padding,${amount},${day},q`);
+  }
+  const file = write('many_stars.csv', lines);
+  const r = await load(file, 'raw_many');
+  assert.equal(r.readPath, 'raw');
+  assert.equal(r.refined, false);
+  assert.equal(r.rowsSuppressed, 48, '40 amounts and 8 days; N/A is a missing value, not suppression');
+  const { rows: nulls } = await db.pool.query(
+    `SELECT count(*) FILTER (WHERE amount IS NULL)::int AS amounts, count(*) FILTER (WHERE day IS NULL)::int AS days
+       FROM staging_test.tbl_raw_many`,
   );
-  assert.equal(rows[0].n, 40);
+  assert.deepEqual(nulls[0], { amounts: 40, days: 16 });
+  // the typed reader (a file it must read: `1,000` beside the markers) loads the same
+  const typed = await load(
+    write('many_stars_typed.csv', [...lines, '40000,x,"1,000",2025-01-01,q']),
+    'raw_many_typed',
+  );
+  assert.equal(typed.readPath, 'typed');
+  assert.equal(typed.rowsSuppressed, 48);
+  const compare = `SELECT count(*)::int AS n FROM (SELECT id, amount, day FROM staging_test.tbl_raw_many
+     EXCEPT SELECT id, amount, day FROM staging_test.tbl_raw_many_typed) d`;
+  assert.equal((await db.pool.query(compare)).rows[0].n, 0, 'row for row what the typed reader loads');
 });

@@ -42,7 +42,6 @@ export function rawPathBlocker(
     const c = table.columns[i]!;
     const l = load[i]!;
     if (c.sourceIndex !== i || l.index !== i) return 'columns are not the file fields in order';
-    if (c.suppressed > 0) return `suppressed cells in ${c.name}`;
     if (!RAW_TYPES.has(c.type)) return `${c.type} column ${c.name}`;
     if (l.type !== c.type && !(l.type === 'bigint' || l.type === 'numeric'))
       return `${c.name} lands in a ${l.type} column`;

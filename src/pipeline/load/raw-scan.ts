@@ -1,3 +1,5 @@
+import { isNullToken, isSuppressionMarker } from '../../engine/infer/index.js';
+import type { LineEditor } from '../../warehouse/copy.js';
 import type { ColumnProfile } from '../../warehouse/queries/quality.js';
 
 /**
@@ -23,7 +25,7 @@ export interface ScanColumn {
 const SPACE = 0x20;
 const NUMERIC = new Set(['integer', 'bigint', 'numeric', 'double precision']);
 
-export class RawScan {
+export class RawScan implements LineEditor {
   /** records seen (rows PostgreSQL should have loaded) */
   records = 0;
   /** rows PostgreSQL reads differently from datawarp's reader, as the table can tell */
@@ -35,6 +37,8 @@ export class RawScan {
   lenient = 0;
   /** true once a value could not be judged: the counts must then come from the table */
   unsure = false;
+  /** suppression markers per column (`*`, `[c]`, `-`): sent as empty fields, so they load as null */
+  readonly suppressed: number[];
 
   private readonly delimiter: number;
   private readonly quote: number;
@@ -43,6 +47,8 @@ export class RawScan {
   private readonly isText: boolean[];
   private readonly isNumeric: boolean[];
   private readonly isDate: boolean[];
+  /** columns whose markers and null tokens are blanked (numbers and dates, as the reader types them) */
+  private readonly isTyped: boolean[];
   private readonly nonNull: number[];
   private readonly minDate: number[];
   private readonly maxDate: number[];
@@ -57,6 +63,11 @@ export class RawScan {
   private recordBlank = true;
   private recordSuspect = false;
   private recordLenient = false;
+  /** where the current field's bytes start in the line's buffer (-1: on an earlier line) and end */
+  private fieldStart = 0;
+  private fieldEnd = 0;
+  /** byte ranges of the current buffer to send as nothing (blanked markers), for copyCsvFile */
+  private cuts: number[] = [];
 
   constructor(
     private readonly columns: readonly ScanColumn[],
@@ -71,6 +82,8 @@ export class RawScan {
     this.isText = columns.map((c) => c.type === 'text');
     this.isNumeric = columns.map((c) => NUMERIC.has(c.type) || NUMERIC.has(c.landed));
     this.isDate = columns.map((c) => c.type === 'date' || c.landed === 'date');
+    this.isTyped = columns.map((_, j) => this.isNumeric[j]! || this.isDate[j]!);
+    this.suppressed = columns.map(() => 0);
     this.nonNull = columns.map(() => 0);
     this.minDate = columns.map(() => Infinity);
     this.maxDate = columns.map(() => -Infinity);
@@ -80,6 +93,7 @@ export class RawScan {
   add(buf: Buffer, start: number, end: number): void {
     const { delimiter, quote } = this;
     let i = start;
+    this.fieldStart = this.inQuotes ? -1 : start;
     // the line break belongs to a quoted value
     if (this.inQuotes) {
       this.push(10);
@@ -92,11 +106,13 @@ export class RawScan {
     for (; i < end; i++) {
       const c = buf[i]!;
       if (c === delimiter) {
+        this.fieldEnd = i;
         if (this.quoted) {
           this.append(buf, from, i);
           this.endField(this.value, 0, this.valueLength);
         } else this.endField(buf, from, i);
         from = i + 1;
+        this.fieldStart = from;
       } else if (c === quote) {
         if (!this.quoted) {
           this.quoted = true;
@@ -109,6 +125,7 @@ export class RawScan {
         from = i + 1;
       }
     }
+    this.fieldEnd = end;
     if (this.quoted) {
       this.append(buf, from, end);
       this.endField(this.value, 0, this.valueLength);
@@ -190,6 +207,7 @@ export class RawScan {
       return;
     }
     if (end === start) return; // null
+    if (this.isTyped[j] && markerStart(v, start, end) && this.blankMarker(j, v, start, end)) return;
     this.nonNull[j]!++;
     if (this.recordBlank && (!this.isText[j] || !allSpaces(v, start, end))) this.recordBlank = false;
     if (this.isNumeric[j]) {
@@ -201,6 +219,31 @@ export class RawScan {
       else if (lenientNumber(v, start, end)) this.recordLenient = true;
     }
     if (this.isDate[j]) this.observeDate(j, v, start, end);
+  }
+
+  /**
+   * A suppression marker or null token (`*`, `[c]`, `-`, `N/A`) in a number or date column: the
+   * reader loads it as null, so it is sent as an empty field, which PostgreSQL loads as null.
+   * False (and the field goes as it is, for PostgreSQL to refuse) when it is not one.
+   */
+  private blankMarker(j: number, v: Uint8Array, start: number, end: number): boolean {
+    const text = DECODER.decode(v.subarray(start, end)).trim();
+    const marker = isSuppressionMarker(text);
+    if (!marker && !isNullToken(text)) return false;
+    // a field begun on an earlier line cannot be cut from this one: PostgreSQL will refuse it
+    if (this.fieldStart < 0) return false;
+    this.cuts.push(this.fieldStart, this.fieldEnd);
+    if (marker) this.suppressed[j]!++;
+    // a row of markers is a row to the reader, not a blank line to skip
+    this.recordBlank = false;
+    return true;
+  }
+
+  /** The byte ranges to drop from the buffer the last lines came in (for copyCsvFile). */
+  takeCuts(): number[] {
+    const cuts = this.cuts;
+    if (cuts.length) this.cuts = [];
+    return cuts;
   }
 
   /** `YYYY-M-D` or `D/M/YYYY` (as `DateStyle = 'ISO, DMY'` reads them); anything else is unsure. */
@@ -298,6 +341,38 @@ function isLetter(c: number): boolean {
 function hasLetter(v: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (isLetter(v[i]!)) return true;
   return false;
+}
+
+const DECODER = new TextDecoder();
+
+/**
+ * Whether a value may be a marker or null token: short (`#DIV/0!` is the longest), and starting
+ * with `* c z x [ : . -` (any case), an en or em dash, or `n N #`, but not a number's `-5`, `.5`.
+ * Most values are numbers and never get past the first byte.
+ */
+function markerStart(v: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  let e = end;
+  while (i < e && v[i] === SPACE) i++;
+  while (e > i && v[e - 1] === SPACE) e--;
+  if (e === i || e - i > 7) return false;
+  const c = v[i]!;
+  const next = v[i + 1] ?? 0;
+  if ((c === 0x2d || c === 0x2e) && next >= 0x30 && next <= 0x39) return false;
+  const lower = c | 0x20;
+  return (
+    c === 0x2a ||
+    c === 0x5b ||
+    c === 0x3a ||
+    c === 0x2e ||
+    c === 0x2d ||
+    c === 0x23 ||
+    c === 0xe2 ||
+    lower === 0x63 ||
+    lower === 0x7a ||
+    lower === 0x78 ||
+    lower === 0x6e
+  );
 }
 
 function allSpaces(v: Uint8Array, start: number, end: number): boolean {

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type pg from 'pg';
 import type { TableSpec } from '../../engine/table-spec.js';
-import { copyCsvFile, copyRows, type LineSink } from '../../warehouse/copy.js';
+import { copyCsvFile, copyRows, type LineEditor, type LineSink } from '../../warehouse/copy.js';
 import {
   addLineageSql,
   hasCurrentLineageDefaults,
@@ -135,6 +135,7 @@ export async function writeRows(
         const hash = src.file.sha256 === null ? createHash('sha256') : undefined;
         result = await copyRaw(client, {
           lineSinks: lineHashes ? [lineHashes, scan] : [scan],
+          editor: scan,
           hash,
           created,
           emptied: mode === 'fullload',
@@ -160,6 +161,8 @@ export async function writeRows(
                 spec.columns.map((c) => ({ name: c.name, type: c.type, header: c.header })),
               );
         if (checked.suspects || scan.lenient) throw new RawPathDiverged(checked.suspects + scan.lenient);
+        // the markers counted in every row, where detection saw a sample
+        spec = { ...spec, columns: spec.columns.map((c, i) => ({ ...c, suppressed: scan.suppressed[i]! })) };
         sha256 = hash?.digest('hex');
         profile = checked.profile;
       } else {
@@ -217,6 +220,7 @@ async function copyRaw(
     signal: AbortSignal | undefined;
     progress: ((n: number) => void) | undefined;
     lineSinks: readonly LineSink[];
+    editor: LineEditor;
     hash: Hash | undefined;
     /** the table was created by this load */
     created: boolean;
@@ -250,6 +254,7 @@ async function copyRaw(
     signal: q.signal,
     onProgress: q.progress,
     lineSinks: q.lineSinks,
+    editor: q.editor,
     hash: q.hash,
   });
   if (q.created) await addLineage(client, q.schema, q.table, q.lineage);

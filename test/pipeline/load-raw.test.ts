@@ -121,6 +121,36 @@ test('NUL characters from a padded export are dropped, in values, headers and th
   assert.deepEqual(event, [{ has_spec: true }]);
 });
 
+test('dates like 01JAN2021 (NHS extracts) go the raw path and land as the typed reader lands them', async () => {
+  const months = ['JAN', 'Feb', 'mar', 'APR', 'May', 'JUN', 'Jul', 'AUG', 'SEP', 'oct', 'Nov', 'DEC'];
+  const rows = Array.from({ length: 48 }, (_, i) => {
+    const day = i === 5 ? '01JAN2099' : `${String((i % 28) + 1).padStart(2, '0')}${months[i % 12]}2021`;
+    return `${i},${day},${i * 3}`;
+  });
+  const raw = await load(write('extract.csv', ['Id,Extract Date,Patients', ...rows]), 'raw_dmon');
+  assert.equal(raw.readPath, 'raw');
+  const typed = await load(
+    write('extract_typed.csv', ['Id,Extract Date,Patients', ...rows, '48,01JAN2021,"1,000"']),
+    'raw_dmon_typed',
+  );
+  assert.equal(typed.readPath, 'typed');
+  const { rows: diff } = await db.pool.query(
+    `SELECT count(*)::int AS n FROM (SELECT id, extract_date FROM staging_test.tbl_raw_dmon
+       EXCEPT SELECT id, extract_date FROM staging_test.tbl_raw_dmon_typed) d`,
+  );
+  assert.equal(diff[0].n, 0);
+  const { rows: one } = await db.pool.query(
+    `SELECT extract_date::text AS d FROM staging_test.tbl_raw_dmon WHERE id = 13`,
+  );
+  assert.deepEqual(one, [{ d: '2021-02-14' }]);
+  const future = raw.validation.find((g) => g.check_name === 'future_dates')?.message;
+  assert.equal(
+    future,
+    'dates in the future: extract_date (latest 2099-01-01)',
+    'the scan reads the month names',
+  );
+});
+
 test('a gzip-compressed CSV is read through datawarp, not sent to PostgreSQL compressed', async () => {
   const file = path.join(dir, 'plain.csv.gz');
   fs.writeFileSync(file, zlib.gzipSync([header, ...body(300)].join('\n') + '\n'));

@@ -45,10 +45,11 @@ export function rawPathBlocker(
     if (!RAW_TYPES.has(c.type)) return `${c.type} column ${c.name}`;
     if (l.type !== c.type && !(l.type === 'bigint' || l.type === 'numeric'))
       return `${c.name} lands in a ${l.type} column`;
+    // `01JAN2021` (NHS extracts) PostgreSQL reads as the reader does; other patterns it may not
     if (
       c.type === 'date' &&
       c.format &&
-      (c.format.datePattern ||
+      ((c.format.datePattern && c.format.datePattern !== 'dmonyyyy') ||
         (c.format.dateOrder && c.format.dateOrder !== 'dmy' && c.format.dateOrder !== 'ymd'))
     )
       return `date format of ${c.name}`;

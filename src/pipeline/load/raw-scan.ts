@@ -20,6 +20,8 @@ export interface ScanColumn {
   readonly type: string;
   /** the type of the table column the values land in */
   readonly landed: string;
+  /** detection's date pattern, when not ISO or day-first digits (`dmonyyyy`: `01JAN2021`) */
+  readonly datePattern?: string;
 }
 
 const SPACE = 0x20;
@@ -248,7 +250,8 @@ export class RawScan implements LineEditor {
 
   /** `YYYY-M-D` or `D/M/YYYY` (as `DateStyle = 'ISO, DMY'` reads them); anything else is unsure. */
   private observeDate(j: number, v: Uint8Array, start: number, end: number): void {
-    const key = dateKey(v, start, end);
+    let key = dateKey(v, start, end);
+    if (key < 0 && this.columns[j]!.datePattern === 'dmonyyyy') key = monthDateKey(v, start, end);
     if (key < 0) {
       this.unsure = true;
       // `today`, `epoch`, `5 Jan 2024`: PostgreSQL may take words datawarp's reader does not
@@ -373,6 +376,42 @@ function markerStart(v: Uint8Array, start: number, end: number): boolean {
     lower === 0x78 ||
     lower === 0x6e
   );
+}
+
+/** Months by their first three letters, lower case, as a number `a << 16 | b << 8 | c`. */
+const MONTH_KEYS = new Map(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, i) => [
+    (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2),
+    i + 1,
+  ]),
+);
+
+/**
+ * `01JAN2021`, `1-Jan-2021`, `1 January 2021` as the number YYYYMMDD, or -1. The month is told by
+ * its first three letters: a spelling PostgreSQL does not know fails the COPY, so the scan's
+ * figures are only used for months PostgreSQL read.
+ */
+function monthDateKey(v: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let d = 0;
+  while (i < end && v[i]! >= 0x30 && v[i]! <= 0x39 && i - start < 2) d = d * 10 + v[i++]! - 0x30;
+  if (i === start) return -1;
+  if (v[i] === 0x2d || v[i] === SPACE) i++;
+  const word = i;
+  while (i < end && isLetter(v[i]!)) i++;
+  if (i - word < 3 || i - word > 9) return -1;
+  const m = MONTH_KEYS.get(((v[word]! | 0x20) << 16) | ((v[word + 1]! | 0x20) << 8) | (v[word + 2]! | 0x20));
+  if (m === undefined) return -1;
+  if (v[i] === 0x2d || v[i] === SPACE) i++;
+  if (end - i !== 4) return -1;
+  let y = 0;
+  for (; i < end; i++) {
+    const c = v[i]!;
+    if (c < 0x30 || c > 0x39) return -1;
+    y = y * 10 + c - 0x30;
+  }
+  if (d < 1 || d > 31) return -1;
+  return y * 10000 + m * 100 + d;
 }
 
 function allSpaces(v: Uint8Array, start: number, end: number): boolean {

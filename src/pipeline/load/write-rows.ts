@@ -127,7 +127,12 @@ export async function writeRows(
       if (path === 'raw') {
         rawTried = true;
         const scan = new RawScan(
-          loadCols.map((c, i) => ({ name: c.spec.name, type: spec.columns[i]!.type, landed: c.type })),
+          loadCols.map((c, i) => ({
+            name: c.spec.name,
+            type: spec.columns[i]!.type,
+            landed: c.type,
+            datePattern: spec.columns[i]!.format?.datePattern,
+          })),
           src.raw!.dialect!,
         );
         // a header row PostgreSQL could load as data is told from data by PostgreSQL's reading

@@ -120,6 +120,13 @@ test('markers and null tokens in number and date columns go as empty fields; in 
     [5, 2, 1, 1, 5],
     'the text columns keep theirs',
   );
+  const crlf = await scanAndAsk(lines, { eol: '\r\n' });
+  assertSame(crlf, 0);
+  assert.deepEqual(
+    crlf.scan.suppressed,
+    [0, 2, 3, 3, 0],
+    'a marker before CR LF is cut, the line break kept',
+  );
 });
 
 test('values PostgreSQL takes but datawarp reads otherwise are lenient: codes, underscores, a trailing point, date words', async () => {

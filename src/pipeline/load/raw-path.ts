@@ -3,12 +3,13 @@ import type { LoadColumn } from './plan.js';
 
 /**
  * The raw path: for a plain CSV whose values PostgreSQL reads exactly as datawarp's reader would
- * (UTF-8, ISO or day-first dates, plain numbers, no suppression markers seen), the file's bytes
- * go straight to `COPY (FORMAT csv)` and PostgreSQL parses in C. Anything PostgreSQL refuses
- * (a `*`, `1,234`, a ragged row) fails the COPY, and anything it would read differently (blank or
- * repeated header rows, `NaN`, a code `007`, `1_000`, `today`: raw-scan.ts) is counted as the
- * bytes stream; either way the load rolls back to its savepoint and takes the typed path, so the
- * result is the same, only slower.
+ * (UTF-8; ISO, day-first or `01JAN2021` dates; plain numbers), the file's bytes go straight to
+ * `COPY (FORMAT csv)` and PostgreSQL parses in C. Suppression markers and missing-value tokens in
+ * number and date columns are cut from the bytes on the way (raw-scan.ts), so they load as null.
+ * Anything PostgreSQL refuses (`1,234`, a ragged row) fails the COPY, and anything it would read
+ * differently (blank or repeated header rows, `Infinity`, a code `007`, `1_000`, `today`) is
+ * counted as the bytes stream; either way the load rolls back to its savepoint and takes the
+ * typed path, so the result is the same, only slower.
  */
 
 export interface RawCsv {

@@ -5,8 +5,9 @@ import type { ColumnProfile } from '../../warehouse/queries/quality.js';
 /**
  * What the raw path needs to know about a CSV's rows, read from the bytes while they stream into
  * COPY (PostgreSQL parses in its own process, so this costs the load no extra pass): non-null
- * counts and date ranges per column for the quality gates, and whether any row is one that
- * PostgreSQL reads differently from datawarp's reader (a blank row, `NaN`, `infinity`).
+ * counts and date ranges per column for the quality gates, whether any row is one that
+ * PostgreSQL reads differently from datawarp's reader (a blank row, `infinity`, a code `007`), and
+ * the suppression markers to cut from the bytes before they are sent (`takeCuts`), counted.
  *
  * It errs one way only: a value it cannot read for sure (a date in another spelling, a table whose
  * header row PostgreSQL could load as data) makes it `unsure`, and the caller asks the table

@@ -9,8 +9,9 @@
  *    COPY, validate, audit), as a separate process, and read its peak RSS;
  * 4. print the ratio (target <= 1.3), the memory and where the load's time went; for the 1M-row
  *    file also the median of per-round ratios, `\copy` into a table whose rows store datawarp's
- *    lineage columns, and a second load appended to the table the first made (which, unlike a
- *    first load, stores its lineage in every row).
+ *    lineage columns, a second load appended to the table the first made (which, unlike a
+ *    first load, stores its lineage in every row), and the same rows with one `"1,000"` (the
+ *    typed path: datawarp's reader converts every value).
  *
  * Options (environment): BENCH_ROWS (default 1000000); BENCH_REPEAT (runs of each, default 3);
  * BENCH_BIG=1 adds a ~2 GB file (BENCH_BIG_ROWS, default 21000000; memory must stay flat, target
@@ -73,6 +74,22 @@ async function generate(file: string, rows: number): Promise<number> {
   fs.closeSync(fd);
   fs.writeFileSync(`${file}.rows`, String(rows));
   return fs.statSync(file).size;
+}
+
+/**
+ * The file with one number written `"1,000"` near its top: a thousands separator is a format only
+ * datawarp's reader reads, so this file takes the typed path.
+ */
+function typedVariant(csv: string): string {
+  const out = csv.replace(/\.csv$/, '_typed.csv');
+  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(csv).mtimeMs) return out;
+  const text = fs.readFileSync(csv, 'utf8');
+  const second = text.indexOf('\n', text.indexOf('\n') + 1) + 1;
+  const end = text.indexOf('\n', second);
+  const fields = text.slice(second, end).split(',');
+  fields[3] = '"1,000"'; // referrals, before the quoted address
+  fs.writeFileSync(out, text.slice(0, second) + fields.join(',') + text.slice(end));
+  return out;
 }
 
 function hasPsql(): boolean {
@@ -182,9 +199,10 @@ async function compare(
   const phases: Record<string, number>[] = [];
   let how = '';
   let summary = '';
-  for (let i = 0; i < repeat; i++) {
-    const source = `${code}_${i}`;
-    await runDatawarp(
+  const typed: number[] = [];
+  const typedRss: number[] = [];
+  const register = (source: string) =>
+    runDatawarp(
       [
         ...workspaceArgs,
         'register',
@@ -204,6 +222,9 @@ async function compare(
       ],
       env,
     );
+  for (let i = 0; i < repeat; i++) {
+    const source = `${code}_${i}`;
+    await register(source);
     const base = await baseline(url, `bench_baseline_${source}`, csvForBaseline);
     how = base.how;
     bases.push(base.seconds);
@@ -225,6 +246,17 @@ async function compare(
       await settle(url);
       const args = ['load', file, '--source', source, '--mode', 'append', '--force', '--json'];
       appends.push((await runDatawarp([...workspaceArgs, ...args], env)).seconds);
+      await register(`${source}_typed`);
+      await settle(url);
+      const t = await runDatawarp(
+        [...workspaceArgs, 'load', typedVariant(file), '--source', `${source}_typed`, '--json'],
+        env,
+      );
+      if (!t.stdout.includes('"readPath": "typed"'))
+        throw new Error('the typed variant did not take the typed path');
+      typed.push(t.seconds);
+      typedRss.push(t.rss);
+      await dropLoaded(url, `${source}_typed`);
     }
     await dropLoaded(url, source);
     summary = `${formatCount(result.rowsLoaded)} rows, ${result.status}, ${result.readPath} path`;
@@ -255,6 +287,10 @@ async function compare(
     );
     console.log(
       `  datawarp load --mode append of the same file into the table the first load made: ${a.toFixed(2)} s  [${runs(appends)}] = ${(a / b).toFixed(2)}x the baseline, ${(a / f).toFixed(2)}x the line above`,
+    );
+    const t = median(typed);
+    console.log(
+      `  datawarp load of the same rows with one "1,000" (the typed path): ${t.toFixed(2)} s  [${runs(typed)}] = ${(t / b).toFixed(2)}x the baseline; peak RSS ${mb(Math.max(...typedRss))}`,
     );
   }
 }

@@ -20,6 +20,11 @@ export interface CopyRowsInput {
   readonly columns: readonly string[];
   /** positions in each row of the values for `columns`; null = every value, in order */
   readonly pick: readonly number[] | null;
+  /**
+   * per data column, false when its values cannot hold a tab, line break or backslash (numbers
+   * and dates as a typed reader writes them), so they skip the escaping check; default: all true
+   */
+  readonly escape?: readonly boolean[];
   /** columns given the same value on every row (lineage), appended after the data columns */
   readonly constantColumns: readonly string[];
   readonly constants: readonly CopyValue[];
@@ -76,6 +81,7 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
   const suffix = encodeSuffix(input.constants);
   const pick = input.pick;
   const width = pick ? pick.length : input.columns.length;
+  const escape = input.escape ?? Array.from({ length: width }, () => true);
   const every = input.progressEvery ?? 10_000;
   const signal = input.signal;
   const sink = input.rowSink;
@@ -91,7 +97,7 @@ export async function copyRows(client: pg.ClientBase, input: CopyRowsInput): Pro
           const v = row[pick ? pick[i]! : i];
           if (i > 0) line += '\t';
           if (v === null || v === undefined) line += '\\N';
-          else line += NEEDS_ESCAPE.test(v) ? v.replace(ESCAPES, (c) => ESCAPED[c]!) : v;
+          else line += escape[i] && NEEDS_ESCAPE.test(v) ? v.replace(ESCAPES, (c) => ESCAPED[c]!) : v;
         }
         sink?.add(row, line);
         buffer += line + suffix;

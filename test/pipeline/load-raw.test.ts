@@ -151,6 +151,27 @@ test('dates like 01JAN2021 (NHS extracts) go the raw path and land as the typed 
   );
 });
 
+test('the typed path carries tabs, backslashes and line breaks in text exactly', async () => {
+  const rows = [
+    'Id,Note,Amount',
+    '1,"tab\there",5',
+    '2,"back\\slash",6',
+    '3,"two\nlines",7',
+    '4,plain,"1,000"',
+  ];
+  const r = await load(write('escapes.csv', rows), 'typed_escapes');
+  assert.equal(r.readPath, 'typed');
+  const { rows: got } = await db.pool.query(
+    `SELECT id, note, amount::text FROM staging_test.tbl_typed_escapes ORDER BY id`,
+  );
+  assert.deepEqual(got, [
+    { id: 1, note: 'tab\there', amount: '5' },
+    { id: 2, note: 'back\\slash', amount: '6' },
+    { id: 3, note: 'two\nlines', amount: '7' },
+    { id: 4, note: 'plain', amount: '1000' },
+  ]);
+});
+
 test('a gzip-compressed CSV is read through datawarp, not sent to PostgreSQL compressed', async () => {
   const file = path.join(dir, 'plain.csv.gz');
   fs.writeFileSync(file, zlib.gzipSync([header, ...body(300)].join('\n') + '\n'));

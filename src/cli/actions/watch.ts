@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { formatDuration, parseDuration } from '../../duration.js';
 import { DatawarpError } from '../../errors.js';
 import { currentUser } from '../../lifecycle/registry.js';
 import {
@@ -14,7 +15,6 @@ import {
   type WatchEvent,
 } from '../../pipeline/watch/index.js';
 import type { TrackingRow } from '../../warehouse/queries/watch-tracking.js';
-import { formatDuration, parseDuration } from '../../duration.js';
 import { loadConfig, type WatchSettings } from '../../storage/config.js';
 import { withWarehouse, workspaceOf } from '../context.js';
 import { plural, printJson, renderTable } from '../output.js';

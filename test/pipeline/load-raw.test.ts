@@ -172,6 +172,18 @@ test('the typed path carries tabs, backslashes and line breaks in text exactly',
   ]);
 });
 
+test('a failed load is audited with the hash of its file too', async () => {
+  await load(write('forbid_1.csv', ['Id,Day', '1,2025-01-01', '2,2025-01-02']), 'raw_forbid');
+  const bad = write('forbid_2.csv', ['Id,Day', '1,soon', '2,later']);
+  await assert.rejects(load(bad, 'raw_forbid'), /date/);
+  const { rows } = await db.pool.query(
+    `SELECT load_status, file_sha256 FROM datawarp.tbl_load_events
+      WHERE source_code = 'raw_forbid' ORDER BY load_id DESC LIMIT 1`,
+  );
+  const sha = crypto.createHash('sha256').update(fs.readFileSync(bad)).digest('hex');
+  assert.deepEqual(rows[0], { load_status: 'failed', file_sha256: sha });
+});
+
 test('a gzip-compressed CSV is read through datawarp, not sent to PostgreSQL compressed', async () => {
   const file = path.join(dir, 'plain.csv.gz');
   fs.writeFileSync(file, zlib.gzipSync([header, ...body(300)].join('\n') + '\n'));

@@ -300,6 +300,9 @@ async function loadWithClient(
       load_status: cancelled ? ('cancelled' as const) : ('failed' as const),
       source_rows: spec.rowCount,
       error_message: (failure as Error).message ?? String(failure),
+      // a failed attempt is audited with its file's hash too (a pass of its own when the COPY did
+      // not finish it); a cancelled one stops at once
+      file_sha256: content.known ?? (cancelled ? null : await content.get().catch(() => null)),
     };
     // this connection may be what failed: then record the outcome over another one
     await finishLoadEvent(client, loadId, final).catch(() =>

@@ -1,6 +1,6 @@
 import type { CopyValue, RowSink } from '../../warehouse/copy.js';
 import type { LineHashes } from '../../warehouse/line-hashes.js';
-import type { ColumnProfile } from '../../warehouse/queries/quality.js';
+import { TEMPORAL_TYPES, type ColumnProfile } from '../../warehouse/queries/quality.js';
 
 /**
  * The typed path's counterpart of the raw scan: what the quality gates need, taken from the rows
@@ -9,8 +9,6 @@ import type { ColumnProfile } from '../../warehouse/queries/quality.js';
  * a date range is a string comparison. Repeated rows are identical encoded lines, as on the raw
  * path (`1.5` and `1.50` are different lines there too).
  */
-const TEMPORAL = new Set(['date', 'timestamp', 'timestamptz']);
-
 export class RowStats implements RowSink {
   private readonly nonNull: number[];
   private readonly min: (string | null)[];
@@ -26,7 +24,7 @@ export class RowStats implements RowSink {
     this.nonNull = columns.map(() => 0);
     this.min = columns.map(() => null);
     this.max = columns.map(() => null);
-    this.temporal = columns.map((c) => TEMPORAL.has(c.type));
+    this.temporal = columns.map((c) => TEMPORAL_TYPES.has(c.type));
   }
 
   add(row: readonly CopyValue[], line: string): void {

@@ -183,7 +183,7 @@ export async function writeRows(
           columns: loadCols.map((c) => c.spec.name),
           pick,
           // the reader writes numbers, dates and booleans plainly: only text can need escaping
-          escape: loadCols.map((c) => !PLAIN_TYPES.has(c.spec.type)),
+          escape: loadCols.map((c) => c.spec.type === 'text'),
           rowSink: stats,
           constantColumns: created ? [] : LINEAGE_COLUMN_DEFS.map((c) => c.name),
           constants: created ? [] : lineage,
@@ -279,17 +279,6 @@ async function addLineage(
   await client.query(addLineageSql(schema, table, values));
   await client.query(lineageDefaultsSql(schema, table));
 }
-
-const PLAIN_TYPES = new Set([
-  'integer',
-  'bigint',
-  'numeric',
-  'double precision',
-  'date',
-  'timestamp',
-  'timestamptz',
-  'boolean',
-]);
 
 /** Detection saw only part of this table (its row count is an estimate). */
 function sampled(spec: TableSpec): boolean {

@@ -9,7 +9,7 @@ export interface ColumnProfile {
   readonly max: string | null;
 }
 
-const TEMPORAL = new Set(['date', 'timestamp', 'timestamptz']);
+export const TEMPORAL_TYPES: ReadonlySet<string> = new Set(['date', 'timestamp', 'timestamptz']);
 
 /** One scan over a load's rows: non-null counts per column and date ranges. */
 export async function profileLoad(
@@ -42,7 +42,7 @@ export async function profileWithSuspects(
   columns.forEach((c, i) => {
     const col = quoteIdent(c.name);
     parts.push(`count(${col}) AS n${i}`);
-    if (TEMPORAL.has(c.type))
+    if (TEMPORAL_TYPES.has(c.type))
       parts.push(`min(${col})::date::text AS lo${i}`, `max(${col})::date::text AS hi${i}`);
   });
   const { rows } = await db.query<Record<string, string | null>>(
